@@ -1,0 +1,138 @@
+package io.github.camelalvaria.messaging;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.camelalvaria.messaging.client.ClientCredentialsTokenSource;
+import io.github.camelalvaria.messaging.client.FailureMapper;
+import io.github.camelalvaria.messaging.client.HttpClientSettings;
+import io.github.camelalvaria.messaging.model.ErrorResponse;
+import org.apache.camel.Endpoint;
+import org.apache.camel.SSLContextParametersAware;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.core5.io.CloseMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code alvaria-messaging} component. It owns what its endpoints share: the HTTP clients (one per distinct
+ * transport setting) and the access-token caches (one per token URL, client, organization and scope).
+ */
+@Component("alvaria-messaging")
+public class AlvariaMessagingComponent extends DefaultComponent implements SSLContextParametersAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlvariaMessagingComponent.class);
+
+    @Metadata(description = "The options every endpoint starts from; an endpoint's URI parameters override them.")
+    private AlvariaMessagingConfiguration configuration = new AlvariaMessagingConfiguration();
+    @Metadata(label = "security", defaultValue = "false",
+              description = "Use the CamelContext's global SSLContextParameters when an endpoint sets none.")
+    private boolean useGlobalSslContextParameters;
+
+    private final ObjectMapper objectMapper = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final Map<HttpClientSettings, Lease> httpClients = new HashMap<>();
+    private final Map<ClientCredentialsTokenSource.Key, ClientCredentialsTokenSource> tokenSources
+            = new ConcurrentHashMap<>();
+
+    /** A shared client and how many started endpoints use it. */
+    private record Lease(CloseableHttpAsyncClient client, int users) {
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        AlvariaOperation operation;
+        try {
+            operation = AlvariaOperation.of(remaining);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid endpoint " + uri + ": " + e.getMessage(), e);
+        }
+        AlvariaMessagingEndpoint endpoint = new AlvariaMessagingEndpoint(uri, this, configuration.copy());
+        endpoint.setOperation(operation);
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    synchronized CloseableHttpAsyncClient acquireHttpClient(HttpClientSettings settings) throws Exception {
+        Lease lease = httpClients.get(settings);
+        if (lease == null) {
+            lease = new Lease(settings.start(getCamelContext()), 0);
+            LOG.debug("Started an HTTP client ({} connections per host)", settings.maxConnectionsPerHost());
+        }
+        httpClients.put(settings, new Lease(lease.client(), lease.users() + 1));
+        return lease.client();
+    }
+
+    synchronized void releaseHttpClient(HttpClientSettings settings) {
+        Lease lease = httpClients.get(settings);
+        if (lease == null) {
+            return;
+        }
+        if (lease.users() > 1) {
+            httpClients.put(settings, new Lease(lease.client(), lease.users() - 1));
+        } else {
+            httpClients.remove(settings);
+            lease.client().close(CloseMode.GRACEFUL);
+        }
+    }
+
+    ClientCredentialsTokenSource tokenSource(
+            ClientCredentialsTokenSource.Key key, String clientSecret, Duration requestTimeout, FailureMapper failures) {
+        return tokenSources.computeIfAbsent(key, k -> new ClientCredentialsTokenSource(
+                k, clientSecret, requestTimeout, failures, objectMapper.reader(), Clock.systemUTC()));
+    }
+
+    FailureMapper failureMapper(String retryableStatusCodes) {
+        return new FailureMapper(FailureMapper.parseStatusCodes(retryableStatusCodes),
+                                 objectMapper.readerFor(ErrorResponse.class));
+    }
+
+    SSLContextParameters globalSslContextParameters() {
+        return useGlobalSslContextParameters ? retrieveGlobalSslContextParameters() : null;
+    }
+
+    /** Token fetches so far, over every token cache of this component (for tests and metrics). */
+    public long tokenFetchCount() {
+        return tokenSources.values().stream().mapToLong(ClientCredentialsTokenSource::fetchCount).sum();
+    }
+
+    ObjectMapper getObjectMapper() {
+        return objectMapper;
+    }
+
+    @Override
+    protected synchronized void doStop() throws Exception {
+        httpClients.values().forEach(lease -> lease.client().close(CloseMode.GRACEFUL));
+        httpClients.clear();
+        tokenSources.clear();
+        super.doStop();
+    }
+
+    public AlvariaMessagingConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    /** The options every endpoint starts from. */
+    public void setConfiguration(AlvariaMessagingConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    @Override
+    public boolean isUseGlobalSslContextParameters() {
+        return useGlobalSslContextParameters;
+    }
+
+    @Override
+    public void setUseGlobalSslContextParameters(boolean useGlobalSslContextParameters) {
+        this.useGlobalSslContextParameters = useGlobalSslContextParameters;
+    }
+}

@@ -1,0 +1,303 @@
+package io.github.camelalvaria.messaging;
+
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+
+/**
+ * Options of the {@code alvaria-messaging} component. The component holds the shared defaults; each endpoint gets a
+ * copy that its URI parameters override.
+ */
+@UriParams
+public class AlvariaMessagingConfiguration implements Cloneable {
+
+    public static final String DEFAULT_BASE_URL = "https://{orgId}.via.aspect-cloud.net";
+    public static final String DEFAULT_TOKEN_URL = "https://myaspect.id.aspect-cloud.net/tokenservice/oauth2/access_token";
+    public static final String DEFAULT_RETRYABLE_STATUS_CODES = "408,425,429,500,502,503,504";
+
+    @UriParam(description = "The customer organization (Alvaria orgId): part of every API path, the default host name"
+                            + " and the token realm.")
+    @Metadata(required = true)
+    private String orgId;
+    @UriParam(defaultValue = DEFAULT_BASE_URL,
+              description = "The API's base URL; {orgId} is replaced by the organization.")
+    private String baseUrl = DEFAULT_BASE_URL;
+    @UriParam(description = "The interaction (chat or SMS conversation) to post into.")
+    private String interactionId;
+    @UriParam(description = "The Alvaria user (from the provisioning API) on whose behalf messages are posted.")
+    private String userId;
+    @UriParam(description = "The name of the entity posting, e.g. the agent's name.")
+    private String entityName;
+    @UriParam(defaultValue = "Agent", enums = "Agent,Monitor,System",
+              description = "The type of the entity posting.")
+    private String entityType = "Agent";
+    @UriParam(description = "The streaming session id sent as the via-client-sessionid header.")
+    private String sessionId;
+    @UriParam(label = "notification", defaultValue = "composing", enums = "composing",
+              description = "The state a notification announces.")
+    private String state = "composing";
+    @UriParam(label = "notification",
+              description = "How many seconds (1 to 30) a notification stays active; unset leaves it to the server.")
+    private Integer expiresAfterSeconds;
+
+    @UriParam(label = "security", secret = true,
+              description = "The Alvaria-provided API key, sent as the x-api-key header.")
+    @Metadata(required = true)
+    private String apiKey;
+    @UriParam(label = "security", secret = true,
+              description = "A fixed bearer token to use instead of the client-credentials grant.")
+    private String accessToken;
+    @UriParam(label = "security", description = "The OAuth 2.0 client id for the client-credentials grant.")
+    private String clientId;
+    @UriParam(label = "security", secret = true, description = "The OAuth 2.0 client secret.")
+    private String clientSecret;
+    @UriParam(label = "security", defaultValue = DEFAULT_TOKEN_URL,
+              description = "The token endpoint; the region's host differs (see README).")
+    private String tokenUrl = DEFAULT_TOKEN_URL;
+    @UriParam(label = "security", defaultValue = "messagingapi",
+              description = "The scopes requested with the token, space separated.")
+    private String scope = "messagingapi";
+    @UriParam(label = "security", description = "TLS settings (trust store, key store, protocols) for both the API and"
+                                                + " the token endpoint.")
+    private SSLContextParameters sslContextParameters;
+
+    @UriParam(label = "advanced", defaultValue = "10000", javaType = "java.time.Duration",
+              description = "How long to wait for a TCP connection.")
+    private long connectTimeout = 10_000;
+    @UriParam(label = "advanced", defaultValue = "30000", javaType = "java.time.Duration",
+              description = "How long to wait for the response once the request is sent (socket inactivity).")
+    private long requestTimeout = 30_000;
+    @UriParam(label = "advanced", defaultValue = DEFAULT_RETRYABLE_STATUS_CODES,
+              description = "HTTP statuses that fail with AlvariaRetryableException (comma separated); every other"
+                            + " non-2xx fails with AlvariaPermanentException.")
+    private String retryableStatusCodes = DEFAULT_RETRYABLE_STATUS_CODES;
+    @UriParam(label = "advanced", defaultValue = "120000", javaType = "java.time.Duration",
+              description = "The longest Retry-After honoured through the CamelRedeliveryDelay header.")
+    private long maxRetryAfter = 120_000;
+    @UriParam(defaultValue = "true",
+              description = "Whether a non-2xx answer fails the exchange; when false the exchange carries"
+                            + " CamelHttpResponseCode and the route decides.")
+    private boolean throwExceptionOnFailure = true;
+    @UriParam(label = "advanced", defaultValue = "64",
+              description = "The most connections kept open to one host (the most requests in flight to it).")
+    private int maxConnectionsPerHost = 64;
+    @UriParam(label = "proxy", description = "The HTTP proxy host.")
+    private String proxyHost;
+    @UriParam(label = "proxy", description = "The HTTP proxy port.")
+    private Integer proxyPort;
+    @UriParam(label = "advanced", description = "Your own Apache HttpClient 5 async client (started and closed by"
+                                                + " you); TLS, proxy, pool and connect-timeout options then do not"
+                                                + " apply.")
+    private CloseableHttpAsyncClient httpClient;
+
+    public AlvariaMessagingConfiguration copy() {
+        try {
+            return (AlvariaMessagingConfiguration) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    public String getOrgId() {
+        return orgId;
+    }
+
+    public void setOrgId(String orgId) {
+        this.orgId = orgId;
+    }
+
+    public String getBaseUrl() {
+        return baseUrl;
+    }
+
+    public void setBaseUrl(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    public String getInteractionId() {
+        return interactionId;
+    }
+
+    public void setInteractionId(String interactionId) {
+        this.interactionId = interactionId;
+    }
+
+    public String getUserId() {
+        return userId;
+    }
+
+    public void setUserId(String userId) {
+        this.userId = userId;
+    }
+
+    public String getEntityName() {
+        return entityName;
+    }
+
+    public void setEntityName(String entityName) {
+        this.entityName = entityName;
+    }
+
+    public String getEntityType() {
+        return entityType;
+    }
+
+    public void setEntityType(String entityType) {
+        this.entityType = entityType;
+    }
+
+    public String getSessionId() {
+        return sessionId;
+    }
+
+    public void setSessionId(String sessionId) {
+        this.sessionId = sessionId;
+    }
+
+    public String getState() {
+        return state;
+    }
+
+    public void setState(String state) {
+        this.state = state;
+    }
+
+    public Integer getExpiresAfterSeconds() {
+        return expiresAfterSeconds;
+    }
+
+    public void setExpiresAfterSeconds(Integer expiresAfterSeconds) {
+        this.expiresAfterSeconds = expiresAfterSeconds;
+    }
+
+    public String getApiKey() {
+        return apiKey;
+    }
+
+    public void setApiKey(String apiKey) {
+        this.apiKey = apiKey;
+    }
+
+    public String getAccessToken() {
+        return accessToken;
+    }
+
+    public void setAccessToken(String accessToken) {
+        this.accessToken = accessToken;
+    }
+
+    public String getClientId() {
+        return clientId;
+    }
+
+    public void setClientId(String clientId) {
+        this.clientId = clientId;
+    }
+
+    public String getClientSecret() {
+        return clientSecret;
+    }
+
+    public void setClientSecret(String clientSecret) {
+        this.clientSecret = clientSecret;
+    }
+
+    public String getTokenUrl() {
+        return tokenUrl;
+    }
+
+    public void setTokenUrl(String tokenUrl) {
+        this.tokenUrl = tokenUrl;
+    }
+
+    public String getScope() {
+        return scope;
+    }
+
+    public void setScope(String scope) {
+        this.scope = scope;
+    }
+
+    public SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
+    }
+
+    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
+    }
+
+    public long getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(long connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public long getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(long requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    public String getRetryableStatusCodes() {
+        return retryableStatusCodes;
+    }
+
+    public void setRetryableStatusCodes(String retryableStatusCodes) {
+        this.retryableStatusCodes = retryableStatusCodes;
+    }
+
+    public long getMaxRetryAfter() {
+        return maxRetryAfter;
+    }
+
+    public void setMaxRetryAfter(long maxRetryAfter) {
+        this.maxRetryAfter = maxRetryAfter;
+    }
+
+    public boolean isThrowExceptionOnFailure() {
+        return throwExceptionOnFailure;
+    }
+
+    public void setThrowExceptionOnFailure(boolean throwExceptionOnFailure) {
+        this.throwExceptionOnFailure = throwExceptionOnFailure;
+    }
+
+    public int getMaxConnectionsPerHost() {
+        return maxConnectionsPerHost;
+    }
+
+    public void setMaxConnectionsPerHost(int maxConnectionsPerHost) {
+        this.maxConnectionsPerHost = maxConnectionsPerHost;
+    }
+
+    public String getProxyHost() {
+        return proxyHost;
+    }
+
+    public void setProxyHost(String proxyHost) {
+        this.proxyHost = proxyHost;
+    }
+
+    public Integer getProxyPort() {
+        return proxyPort;
+    }
+
+    public void setProxyPort(Integer proxyPort) {
+        this.proxyPort = proxyPort;
+    }
+
+    public CloseableHttpAsyncClient getHttpClient() {
+        return httpClient;
+    }
+
+    public void setHttpClient(CloseableHttpAsyncClient httpClient) {
+        this.httpClient = httpClient;
+    }
+}

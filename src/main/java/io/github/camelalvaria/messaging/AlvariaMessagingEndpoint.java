@@ -1,0 +1,269 @@
+package io.github.camelalvaria.messaging;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+
+import io.github.camelalvaria.messaging.client.AccessTokenSource;
+import io.github.camelalvaria.messaging.client.ClientCredentialsTokenSource;
+import io.github.camelalvaria.messaging.client.FailureMapper;
+import io.github.camelalvaria.messaging.client.FixedAccessToken;
+import io.github.camelalvaria.messaging.client.HttpClientSettings;
+import io.github.camelalvaria.messaging.client.MessagingClient;
+import io.github.camelalvaria.messaging.client.PathSegment;
+import org.apache.camel.AsyncEndpoint;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Post text, a URL or a typing notification into a live Alvaria chat or SMS interaction (Alvaria Public Cloud
+ * Messaging REST API v2.0.1).
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "alvaria-messaging", title = "Alvaria Messaging",
+             syntax = "alvaria-messaging:operation", producerOnly = true,
+             headersClass = AlvariaMessagingConstants.class,
+             category = { Category.CHAT, Category.CLOUD, Category.API })
+public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEndpoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlvariaMessagingEndpoint.class);
+
+    @UriPath(enums = "sendText,sendUrl,notification",
+             description = "The call to make: sendText posts the body as text, sendUrl posts the body as a URL,"
+                           + " notification posts a typing (composing) state.")
+    @Metadata(required = true)
+    private AlvariaOperation operation;
+    @UriParam
+    private AlvariaMessagingConfiguration configuration;
+
+    private MessagingCallFactory callFactory;
+    private MessagingClient client;
+    private HttpClientSettings sharedHttpClient;
+
+    public AlvariaMessagingEndpoint(String uri, AlvariaMessagingComponent component,
+                                    AlvariaMessagingConfiguration configuration) {
+        super(uri, component);
+        this.configuration = configuration;
+    }
+
+    @Override
+    public AlvariaMessagingComponent getComponent() {
+        return (AlvariaMessagingComponent) super.getComponent();
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new AlvariaMessagingProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) {
+        throw new UnsupportedOperationException("alvaria-messaging endpoints only send; they cannot consume");
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        new OptionsCheck(operation.name(), configuration).check();
+        callFactory = new MessagingCallFactory(operation, configuration, getComponent().getObjectMapper());
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        AlvariaMessagingConfiguration config = configuration;
+        CloseableHttpAsyncClient http = config.getHttpClient();
+        if (http == null) {
+            SSLContextParameters tls = config.getSslContextParameters() != null
+                    ? config.getSslContextParameters() : getComponent().globalSslContextParameters();
+            sharedHttpClient = new HttpClientSettings(Duration.ofMillis(config.getConnectTimeout()),
+                                                      config.getMaxConnectionsPerHost(), config.getProxyHost(),
+                                                      config.getProxyPort(), tls);
+            http = getComponent().acquireHttpClient(sharedHttpClient);
+        }
+        FailureMapper failures = getComponent().failureMapper(config.getRetryableStatusCodes());
+        boolean fixedToken = config.getAccessToken() != null && !config.getAccessToken().isBlank();
+        AccessTokenSource tokens = fixedToken
+                ? new FixedAccessToken(config.getAccessToken())
+                : getComponent().tokenSource(
+                        new ClientCredentialsTokenSource.Key(config.getTokenUrl(), config.getClientId(),
+                                                             config.getOrgId(), config.getScope()),
+                        config.getClientSecret(), Duration.ofMillis(config.getRequestTimeout()), failures);
+        String organizationUrl = organizationUrl(config);
+        client = new MessagingClient(http, tokens, organizationUrl, config.getApiKey(),
+                                     Duration.ofMillis(config.getRequestTimeout()),
+                                     getComponent().getObjectMapper().writer(), failures);
+        warnIfPlainHttpLeavesTheMachine(organizationUrl);
+        LOG.info("alvaria-messaging:{} ready for {} with {}", operation, organizationUrl,
+                 fixedToken ? "a fixed access token"
+                         : "client credentials of client " + config.getClientId());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (sharedHttpClient != null) {
+            getComponent().releaseHttpClient(sharedHttpClient);
+            sharedHttpClient = null;
+        }
+        client = null;
+        super.doStop();
+    }
+
+    static String organizationUrl(AlvariaMessagingConfiguration config) {
+        String base = config.getBaseUrl().replace("{orgId}", config.getOrgId());
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return base + "/via/v2/organizations/" + PathSegment.encode(config.getOrgId());
+    }
+
+    private static void warnIfPlainHttpLeavesTheMachine(String url) {
+        URI uri = URI.create(url);
+        if (!"http".equalsIgnoreCase(uri.getScheme())) {
+            return;
+        }
+        try {
+            if (InetAddress.getByName(uri.getHost()).isLoopbackAddress()) {
+                return;
+            }
+        } catch (java.net.UnknownHostException unresolved) {
+            // unknown hosts get the warning too
+        }
+        LOG.warn("alvaria-messaging sends the access token and api key over plain http to {}: use https", uri.getHost());
+    }
+
+    MessagingClient getClient() {
+        return client;
+    }
+
+    MessagingCallFactory getCallFactory() {
+        return callFactory;
+    }
+
+    public AlvariaOperation getOperation() {
+        return operation;
+    }
+
+    /** The call to make: sendText, sendUrl or notification. */
+    public void setOperation(AlvariaOperation operation) {
+        this.operation = operation;
+    }
+
+    public AlvariaMessagingConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(AlvariaMessagingConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    /** The checks an endpoint's options pass before it starts; each failure names the option. */
+    private record OptionsCheck(String operation, AlvariaMessagingConfiguration config) {
+
+        void check() throws AlvariaValidationException {
+            require("orgId", config.getOrgId());
+            require("apiKey", config.getApiKey());
+            headerSafe("apiKey", config.getApiKey());
+            // an empty value switches a component default off, e.g. clientId= on an endpoint with its own accessToken
+            boolean fixedToken = isSet(config.getAccessToken());
+            boolean clientCredentials = isSet(config.getClientId()) || isSet(config.getClientSecret());
+            if (!fixedToken && !clientCredentials) {
+                throw invalid("accessToken", "no credentials: set accessToken, or clientId and clientSecret");
+            }
+            if (fixedToken && clientCredentials) {
+                throw invalid("accessToken", "set either accessToken or clientId/clientSecret, not both");
+            }
+            if (fixedToken) {
+                headerSafe("accessToken", config.getAccessToken());
+            } else {
+                require("clientId", config.getClientId());
+                require("clientSecret", config.getClientSecret());
+                require("scope", config.getScope());
+                httpUrl("tokenUrl", config.getTokenUrl());
+            }
+            httpUrl("baseUrl", config.getBaseUrl());
+            if (config.getBaseUrl().contains("{orgId}") && !config.getOrgId().matches("[A-Za-z0-9-]+")) {
+                throw invalid("orgId", "'" + config.getOrgId() + "' cannot be part of the host name of baseUrl "
+                                       + config.getBaseUrl() + ": letters, digits and '-' only");
+            }
+            if (config.getSessionId() != null) {
+                headerSafe("sessionId", config.getSessionId());
+            }
+            if (config.getEntityType() != null && !MessagingCallFactory.ENTITY_TYPES.contains(config.getEntityType())) {
+                throw invalid("entityType", "'" + config.getEntityType() + "' is not one of Agent, Monitor, System");
+            }
+            if (config.getState() != null && !MessagingCallFactory.STATES.contains(config.getState())) {
+                throw invalid("state", "'" + config.getState() + "' is not composing");
+            }
+            Integer expires = config.getExpiresAfterSeconds();
+            if (expires != null && (expires < 1 || expires > MessagingCallFactory.MAX_EXPIRES_AFTER_SECONDS)) {
+                throw invalid("expiresAfterSeconds", expires + " is outside 1..30");
+            }
+            positive("connectTimeout", config.getConnectTimeout());
+            positive("requestTimeout", config.getRequestTimeout());
+            positive("maxConnectionsPerHost", config.getMaxConnectionsPerHost());
+            if (config.getMaxRetryAfter() < 0) {
+                throw invalid("maxRetryAfter", "must not be negative");
+            }
+            try {
+                FailureMapper.parseStatusCodes(config.getRetryableStatusCodes());
+            } catch (IllegalArgumentException e) {
+                throw invalid("retryableStatusCodes", e.getMessage());
+            }
+            if (config.getProxyPort() != null && config.getProxyHost() == null) {
+                throw invalid("proxyHost", "proxyPort is set but proxyHost is not");
+            }
+        }
+
+        private static boolean isSet(String value) {
+            return value != null && !value.isBlank();
+        }
+
+        private void require(String option, String value) throws AlvariaValidationException {
+            if (!isSet(value)) {
+                throw invalid(option, "the option is required");
+            }
+        }
+
+        private void headerSafe(String option, String value) throws AlvariaValidationException {
+            if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw invalid(option, "contains a control character (CR, LF, NUL ...), which cannot travel in an"
+                                      + " HTTP header");
+            }
+        }
+
+        private void httpUrl(String option, String value) throws AlvariaValidationException {
+            require(option, value);
+            try {
+                URI uri = new URI(value.replace("{orgId}", "orgId"));
+                if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    || uri.getHost() == null) {
+                    throw invalid(option, "'" + value + "' is not an absolute http(s) URL");
+                }
+            } catch (URISyntaxException e) {
+                throw invalid(option, "'" + value + "' is not a URL: " + e.getReason());
+            }
+        }
+
+        private void positive(String option, long value) throws AlvariaValidationException {
+            if (value <= 0) {
+                throw invalid(option, "must be greater than zero");
+            }
+        }
+
+        private AlvariaValidationException invalid(String option, String problem) {
+            return new AlvariaValidationException(operation, option, problem);
+        }
+    }
+}

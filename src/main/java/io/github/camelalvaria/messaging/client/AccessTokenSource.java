@@ -1,0 +1,23 @@
+package io.github.camelalvaria.messaging.client;
+
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+
+/** Where the bearer token of a messaging call comes from. */
+public interface AccessTokenSource {
+
+    /**
+     * A token that is valid now.
+     *
+     * @param http the caller's client, used when a token has to be fetched (so a proxy or TLS setting applies to it)
+     */
+    CompletableFuture<String> token(CloseableHttpAsyncClient http);
+
+    /**
+     * The API refused {@code token} with 401: forget it if it is still the current one.
+     *
+     * @return whether asking {@link #token} again can give a different token
+     */
+    boolean reject(String token);
+}

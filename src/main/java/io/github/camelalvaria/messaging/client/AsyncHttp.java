@@ -1,0 +1,45 @@
+package io.github.camelalvaria.messaging.client;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
+
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
+import org.apache.hc.client5.http.async.methods.SimpleResponseConsumer;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.core5.concurrent.FutureCallback;
+
+/** Bridges HttpClient's callback API to a future that completes on every path: answer, failure and cancellation. */
+final class AsyncHttp {
+
+    private AsyncHttp() {
+    }
+
+    static CompletableFuture<SimpleHttpResponse> execute(CloseableHttpAsyncClient client, SimpleHttpRequest request) {
+        CompletableFuture<SimpleHttpResponse> result = new CompletableFuture<>();
+        try {
+            client.execute(SimpleRequestProducer.create(request), SimpleResponseConsumer.create(), null, null,
+                           new FutureCallback<>() {
+                               @Override
+                               public void completed(SimpleHttpResponse response) {
+                                   result.complete(response);
+                               }
+
+                               @Override
+                               public void failed(Exception failure) {
+                                   result.completeExceptionally(failure);
+                               }
+
+                               @Override
+                               public void cancelled() {
+                                   result.completeExceptionally(new CancellationException("request cancelled"));
+                               }
+                           });
+        } catch (RuntimeException rejected) {
+            // e.g. the client was already shut down: still a completed future, never a hang
+            result.completeExceptionally(rejected);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,61 @@
+package io.github.camelalvaria.messaging.client;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * What makes two HTTP clients different. Endpoints whose settings are equal share one client, one connection pool and
+ * one pair of I/O threads.
+ *
+ * @param sslContextParameters {@code null} for the JVM's default trust (certificates and host names are verified
+ *                             either way)
+ * @param proxyHost            {@code null} for a direct connection
+ */
+public record HttpClientSettings(
+        Duration connectTimeout, int maxConnectionsPerHost, String proxyHost, Integer proxyPort,
+        SSLContextParameters sslContextParameters) {
+
+    /** Builds and starts an async client: no automatic retries or redirects, so Camel's redelivery is the only one. */
+    public CloseableHttpAsyncClient start(CamelContext camelContext) throws GeneralSecurityException, IOException {
+        ClientTlsStrategyBuilder tls = ClientTlsStrategyBuilder.create();
+        if (sslContextParameters != null) {
+            tls.setSslContext(sslContextParameters.createSSLContext(camelContext));
+        } else {
+            tls.useSystemProperties();
+        }
+        var connections = PoolingAsyncClientConnectionManagerBuilder.create()
+                .setTlsStrategy(tls.buildAsync())
+                .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(connectTimeout))
+                        .build())
+                .setMaxConnPerRoute(maxConnectionsPerHost)
+                .setMaxConnTotal(maxConnectionsPerHost * 2)
+                .build();
+        var builder = HttpAsyncClients.custom()
+                .setConnectionManager(connections)
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableAuthCaching();
+        if (proxyHost != null) {
+            builder.setProxy(new HttpHost(proxyHost, proxyPort == null ? 80 : proxyPort));
+        }
+        CloseableHttpAsyncClient client = builder.build();
+        client.start();
+        return client;
+    }
+}

@@ -1,0 +1,117 @@
+package io.github.camelalvaria.messaging.client;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.github.camelalvaria.messaging.AlvariaMessagingException;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the three messaging calls of one organization. Asynchronous throughout: no thread waits while a request is in
+ * flight, and every returned future completes, with the status code or an {@link AlvariaMessagingException}.
+ */
+public final class MessagingClient {
+
+    static final String API_KEY_HEADER = "x-api-key";
+    static final String SESSION_HEADER = "via-client-sessionid";
+    private static final Logger LOG = LoggerFactory.getLogger(MessagingClient.class);
+
+    private final CloseableHttpAsyncClient http;
+    private final AccessTokenSource tokens;
+    private final String usersUrl;
+    private final String apiKey;
+    private final RequestConfig requestConfig;
+    private final ObjectWriter writer;
+    private final FailureMapper failures;
+
+    /**
+     * @param organizationUrl the base URL with the organization's path, e.g.
+     *                        {@code https://acme.via.aspect-cloud.net/via/v2/organizations/acme}
+     */
+    public MessagingClient(
+            CloseableHttpAsyncClient http, AccessTokenSource tokens, String organizationUrl, String apiKey,
+            Duration requestTimeout, ObjectWriter writer, FailureMapper failures) {
+        this.http = http;
+        this.tokens = tokens;
+        this.usersUrl = organizationUrl + "/messaging/users/";
+        this.apiKey = apiKey;
+        this.requestConfig = RequestConfig.custom().setResponseTimeout(Timeout.of(requestTimeout)).build();
+        this.writer = writer;
+        this.failures = failures;
+    }
+
+    /** Sends the call; on 401 the token is renewed once (when it can be) and the call sent again. */
+    public CompletableFuture<Integer> send(MessagingCall call) {
+        byte[] json;
+        try {
+            json = writer.writeValueAsBytes(call.body());
+        } catch (JsonProcessingException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String uri = usersUrl + PathSegment.encode(call.userId()) + "/" + call.operation().name();
+        long started = System.nanoTime();
+        return attempt(call, uri, json, true).whenComplete((status, failure) -> {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} interaction={} user={} -> {} in {} ms", call.operation(), call.body().interactionId(),
+                          call.userId(), status != null ? status : describe(failure),
+                          (System.nanoTime() - started) / 1_000_000);
+            }
+        });
+    }
+
+    private CompletableFuture<Integer> attempt(MessagingCall call, String uri, byte[] json, boolean mayRenew) {
+        String operation = call.operation().name();
+        return tokens.token(http).thenCompose(token -> AsyncHttp.execute(http, request(call, uri, json, token))
+                .handle((response, failure) -> {
+                    if (failure != null) {
+                        throw new CompletionException(failures.fromTransport(operation, "POST", uri, unwrap(failure)));
+                    }
+                    return response;
+                })
+                .thenCompose(response -> {
+                    int status = response.getCode();
+                    if (status >= 200 && status <= 299) {
+                        return CompletableFuture.completedFuture(status);
+                    }
+                    if (status == 401 && mayRenew && tokens.reject(token)) {
+                        return attempt(call, uri, json, false);
+                    }
+                    return CompletableFuture.failedFuture(
+                            failures.fromResponse(operation, "POST", uri, response, apiKey, token));
+                }));
+    }
+
+    private SimpleHttpRequest request(MessagingCall call, String uri, byte[] json, String token) {
+        SimpleHttpRequest request = SimpleRequestBuilder.post(uri)
+                .setHeader(HttpHeaders.ACCEPT, ContentType.APPLICATION_JSON.getMimeType())
+                .setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .setHeader(API_KEY_HEADER, apiKey)
+                .setHeader(SESSION_HEADER, call.sessionId())
+                .setBody(json, ContentType.APPLICATION_JSON)
+                .build();
+        request.setConfig(requestConfig);
+        return request;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        return cause instanceof AlvariaMessagingException e && e.getStatusCode() > 0
+                ? String.valueOf(e.getStatusCode()) : cause.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.camelalvaria.messaging;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+
+/**
+ * A loopback HTTP server standing in for the Alvaria token service and messaging API in the component's own tests:
+ * answers are scripted per test, every request is recorded.
+ */
+final class MockAlvaria implements AutoCloseable {
+
+    static final String ORG = "acme";
+    static final String API_KEY = "api-key-5ecret-9f1";
+    static final String CLIENT_ID = "integration-client";
+    static final String CLIENT_SECRET = "client-5ecret-77ab";
+    static final String TOKEN_PATH = "/tokenservice/oauth2/access_token";
+
+    private final MockWebServer server = new MockWebServer();
+    private final Queue<MockResponse> apiAnswers = new ConcurrentLinkedQueue<>();
+    private final Queue<MockResponse> tokenAnswers = new ConcurrentLinkedQueue<>();
+    private final List<RecordedRequest> apiRequests = new CopyOnWriteArrayList<>();
+    private final List<RecordedRequest> tokenRequests = new CopyOnWriteArrayList<>();
+    private final List<Instant> apiReceivedAt = new CopyOnWriteArrayList<>();
+    private final AtomicInteger issuedTokens = new AtomicInteger();
+    private volatile long tokenLifetimeSeconds = 3599;
+
+    MockAlvaria() throws IOException {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                if (request.getTarget().startsWith(TOKEN_PATH)) {
+                    tokenRequests.add(request);
+                    MockResponse scripted = tokenAnswers.poll();
+                    return scripted != null ? scripted : tokenResponse("token-" + issuedTokens.incrementAndGet());
+                }
+                apiReceivedAt.add(Instant.now());
+                apiRequests.add(request);
+                MockResponse scripted = apiAnswers.poll();
+                return scripted != null ? scripted : new MockResponse.Builder().code(202).build();
+            }
+        });
+        server.start();
+    }
+
+    MockResponse tokenResponse(String token) {
+        return json(200, "{\"access_token\":\"" + token + "\",\"scope\":\"messagingapi\",\"token_type\":\"Bearer\","
+                         + "\"expires_in\":" + tokenLifetimeSeconds + "}");
+    }
+
+    static MockResponse json(int code, String body) {
+        return new MockResponse.Builder().code(code).setHeader("Content-Type", "application/json").body(body).build();
+    }
+
+    /** The next API calls get these answers, then 202 again. */
+    void answerApi(MockResponse... answers) {
+        apiAnswers.addAll(List.of(answers));
+    }
+
+    void answerToken(MockResponse... answers) {
+        tokenAnswers.addAll(List.of(answers));
+    }
+
+    void tokenLifetimeSeconds(long seconds) {
+        this.tokenLifetimeSeconds = seconds;
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getPort();
+    }
+
+    String tokenUrl() {
+        return baseUrl() + TOKEN_PATH;
+    }
+
+    List<RecordedRequest> apiRequests() {
+        return apiRequests;
+    }
+
+    /** When each API request arrived, in order. */
+    List<Instant> receivedAt() {
+        return apiReceivedAt;
+    }
+
+    List<RecordedRequest> tokenRequests() {
+        return tokenRequests;
+    }
+
+    int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
