@@ -38,7 +38,7 @@ final class MockAlvaria implements AutoCloseable {
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
-                if (request.getTarget().startsWith(TOKEN_PATH)) {
+                if (request.getUrl().encodedPath().equals(TOKEN_PATH)) {
                     tokenRequests.add(request);
                     MockResponse scripted = tokenAnswers.poll();
                     return scripted != null ? scripted : tokenResponse("token-" + issuedTokens.incrementAndGet());

@@ -1,0 +1,52 @@
+package io.github.camelalvaria.messaging;
+
+import org.apache.camel.Exchange;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Proxy and user-supplied client: the transport options camel-http users know. */
+class TransportTest extends AlvariaTestSupport {
+
+    @Test
+    void requestsAndTokenRequestsGoThroughTheConfiguredProxy() {
+        // the hosts do not exist: only a proxy can deliver these requests
+        Exchange exchange = send("alvaria-messaging:sendText?interactionId=4321&baseUrl=http://api.alvaria.invalid"
+                                 + "&tokenUrl=http://id.alvaria.invalid/tokenservice/oauth2/access_token"
+                                 + "&proxyHost=127.0.0.1&proxyPort=" + alvaria.port(), "via proxy");
+
+        assertThat(exchange.getException()).isNull();
+        assertThat(alvaria.tokenRequests().get(0).getTarget())
+                .isEqualTo("http://id.alvaria.invalid/tokenservice/oauth2/access_token?realm=acme");
+        assertThat(alvaria.apiRequests().get(0).getTarget())
+                .isEqualTo("http://api.alvaria.invalid/via/v2/organizations/acme/messaging/users/agent-7/sendText");
+    }
+
+    @Test
+    void aUserSuppliedClientIsUsedAndLeftRunning() throws Exception {
+        try (CloseableHttpAsyncClient own = HttpAsyncClients.custom()
+                .addRequestInterceptorFirst((request, entity, context) -> request.addHeader("X-Own-Client", "yes"))
+                .build()) {
+            own.start();
+            context.getRegistry().bind("ownClient", own);
+
+            send("alvaria-messaging:sendText?interactionId=4321&httpClient=#ownClient", "one");
+            context.stop();
+
+            assertThat(alvaria.apiRequests().get(0).getHeaders().get("X-Own-Client")).isEqualTo("yes");
+            assertThat(own.getStatus()).hasToString("ACTIVE");
+        }
+    }
+
+    @Test
+    void endpointsWithTheSameTransportShareOneClient() throws Exception {
+        send("alvaria-messaging:sendText?interactionId=4321", "a");
+        send("alvaria-messaging:notification?interactionId=4321", null);
+        send("alvaria-messaging:sendUrl?interactionId=4321", "https://example.com");
+
+        int first = alvaria.apiRequests().get(0).getConnectionIndex();
+        assertThat(alvaria.apiRequests()).extracting(r -> r.getConnectionIndex()).containsOnly(first);
+    }
+}
