@@ -1,0 +1,183 @@
+package io.github.camelalvaria.messaging.simulator;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP server on loopback that behaves like the Alvaria platform: the OAuth token endpoint, the three
+ * Messaging API v2.0.1 calls with every rule of the reference, a record of what it accepted, and injected faults.
+ *
+ * <pre>{@code
+ * try (AlvariaSimulator simulator = AlvariaSimulator.start(SimulatorSettings.DEMO)) {
+ *     // point the client at simulator.baseUrl() and simulator.tokenUrl(), then
+ *     List<AcceptedMessage> sent = simulator.accepted("4321");
+ * }
+ * }</pre>
+ */
+public final class AlvariaSimulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlvariaSimulator.class);
+    /** Connections waiting to be accepted; generous, so that a benchmark's burst of connects is not refused. */
+    private static final int BACKLOG = 1024;
+    /** Requests waiting for a worker; beyond it the server closes the new connection (overload). */
+    private static final int QUEUED_REQUESTS = 10_000;
+
+    private final SimulatorSettings settings;
+    private final HttpServer server;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService delays;
+    private final TokenEndpoint tokens;
+    private final MessagingRecord record;
+    private volatile FaultDice faultDice;
+
+    private AlvariaSimulator(SimulatorSettings settings) throws IOException {
+        this.settings = settings;
+        this.faultDice = FaultDice.of(settings.faults());
+        this.record = new MessagingRecord(settings.users(), settings.interactions());
+        this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUED_REQUESTS), threads("alvaria-simulator-"));
+        this.workers.prestartAllCoreThreads();
+        this.delays = new ScheduledThreadPoolExecutor(1, threads("alvaria-simulator-delay-"));
+        ObjectMapper mapper = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        Replies replies = new Replies(mapper);
+        this.tokens = new TokenEndpoint(settings, () -> faultDice, replies);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), BACKLOG);
+        server.setExecutor(workers);
+        server.createContext(TokenEndpoint.PATH, tokens);
+        server.createContext(MessagingEndpoint.PREFIX, new MessagingEndpoint(settings, tokens,
+                new MessageValidator(mapper), record, () -> faultDice, replies, workers, delays));
+        server.createContext("/simulator/", new AdminEndpoint(this, mapper, replies));
+        server.createContext("/", exchange -> replies.refuse(exchange, Refusal.notFound("path", "no such resource")));
+    }
+
+    /** Starts a simulator; it listens once this returns. */
+    public static AlvariaSimulator start(SimulatorSettings settings) {
+        AlvariaSimulator simulator;
+        try {
+            simulator = new AlvariaSimulator(settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the Alvaria simulator cannot listen on 127.0.0.1:" + settings.port(), e);
+        }
+        simulator.server.start();
+        LOG.info("Alvaria simulator listening on {} with {}", simulator.baseUrl(), settings);
+        return simulator;
+    }
+
+    /** {@code http://127.0.0.1:PORT}, the base of the messaging paths, as the platform's {@code https://{orgId}.via...}. */
+    public String baseUrl() {
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + port();
+    }
+
+    /** The token endpoint; the client adds {@code ?realm={orgId}}. */
+    public String tokenUrl() {
+        return baseUrl() + TokenEndpoint.PATH;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public SimulatorSettings settings() {
+        return settings;
+    }
+
+    public Faults faults() {
+        return faultDice.faults();
+    }
+
+    /** Replaces the faults; a seed in them restarts the draws, so what follows repeats. */
+    public void setFaults(Faults faults) {
+        faultDice = FaultDice.of(faults);
+        LOG.info("Alvaria simulator faults now {}", faults);
+    }
+
+    /** Every token issued so far stops working: the next messaging call with one is answered 401. */
+    public void expireAllTokens() {
+        tokens.expireAll();
+    }
+
+    public long tokensIssued() {
+        return tokens.issuedCount();
+    }
+
+    /** Opens an interaction of {@code userId}, which makes the user known; false if the interactionId is taken. */
+    public boolean addInteraction(String interactionId, String userId) {
+        return record.addInteraction(interactionId, userId);
+    }
+
+    /** Ends an interaction: further sends to it are answered 410. False if there is no such interaction. */
+    public boolean endInteraction(String interactionId) {
+        return record.endInteraction(interactionId);
+    }
+
+    /** The messages accepted on an interaction, in order; empty for an unknown interaction. */
+    public List<AcceptedMessage> accepted(String interactionId) {
+        return record.interaction(interactionId).map(InteractionRecord::accepted).orElse(List.of());
+    }
+
+    public Optional<InteractionRecord> interaction(String interactionId) {
+        return record.interaction(interactionId);
+    }
+
+    /** Everything seen since start or the last {@link #clearRecord()}: the same as {@code GET /simulator/interactions}. */
+    public SimulatorRecord record() {
+        return new SimulatorRecord(record.interactions(), record.refusedCounts(), record.droppedCount(),
+                tokens.issuedCount());
+    }
+
+    /** Forgets accepted messages and counts (refused, dropped, tokens issued); interactions and tokens stay. */
+    public void clearRecord() {
+        record.clear();
+        tokens.resetIssuedCount();
+    }
+
+    /** Stops at once: open connections are closed, waiting and delayed requests are not answered. */
+    @Override
+    public void close() {
+        server.stop(0);
+        delays.shutdownNow();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("Alvaria simulator on port {} stopped", port());
+    }
+
+    @Override
+    public String toString() {
+        return "AlvariaSimulator[" + baseUrl() + ", " + settings + "]";
+    }
+
+    private static ThreadFactory threads(String namePrefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, namePrefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,175 @@
+package io.github.camelalvaria.messaging.simulator;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * {@code POST /via/v2/organizations/{orgId}/messaging/users/{userId}/sendText | sendUrl | notification}.
+ *
+ * <p>Order of checks: path (404) and method (405); then the injected fault, if any; then the bearer token and the
+ * api key (401, empty body); the organization (404); headers and body (400, 422, see {@link MessageValidator});
+ * the user and the interaction (404) and whether it has ended (410). Then the message is recorded and answered 202.
+ */
+final class MessagingEndpoint implements HttpHandler {
+
+    static final String PREFIX = "/via/v2/organizations/";
+    private static final Logger LOG = LoggerFactory.getLogger(AlvariaSimulator.class);
+
+    private final SimulatorSettings settings;
+    private final TokenEndpoint tokens;
+    private final MessageValidator validator;
+    private final MessagingRecord record;
+    private final Supplier<FaultDice> dice;
+    private final Replies replies;
+    private final Executor workers;
+    private final ScheduledExecutorService delays;
+
+    /** A messaging path taken apart. */
+    private record Route(String orgId, String userId, Operation operation) {
+    }
+
+    MessagingEndpoint(SimulatorSettings settings, TokenEndpoint tokens, MessageValidator validator,
+            MessagingRecord record, Supplier<FaultDice> dice, Replies replies, Executor workers,
+            ScheduledExecutorService delays) {
+        this.settings = settings;
+        this.tokens = tokens;
+        this.validator = validator;
+        this.record = record;
+        this.dice = dice;
+        this.replies = replies;
+        this.workers = workers;
+        this.delays = delays;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) {
+        Route route = routeOf(exchange.getRequestURI().getPath());
+        if (route == null) {
+            refuse(exchange, Refusal.notFound("path", "no such resource"));
+        } else if (!"POST".equals(exchange.getRequestMethod())) {
+            refuse(exchange, Refusal.methodNotAllowed(exchange.getRequestMethod(), "POST"));
+        } else {
+            FaultDice faults = dice.get();
+            FaultDice.Decision decision = faults.forMessagingCall();
+            if (decision.delayMillis() == 0) {
+                answer(exchange, route, decision.fate(), faults.faults());
+            } else {
+                delays.schedule(() -> answerLater(exchange, route, decision.fate(), faults.faults()),
+                        decision.delayMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** The delay thread only waits; the answer is worked out on a worker like any other. */
+    private void answerLater(HttpExchange exchange, Route route, FaultDice.Fate fate, Faults faults) {
+        try {
+            workers.execute(() -> answer(exchange, route, fate, faults));
+        } catch (RejectedExecutionException stopping) {
+            exchange.close();
+        }
+    }
+
+    private void answer(HttpExchange exchange, Route route, FaultDice.Fate fate, Faults faults) {
+        try {
+            switch (fate) {
+                case TOO_MANY_REQUESTS -> throw Refusal.withHeader(
+                        ErrorResponse.of(429, "request", "throttled", "too many requests"),
+                        "Retry-After", Integer.toString(faults.tooManyRequestsRetryAfterSeconds()));
+                case SERVER_ERROR -> throw Refusal.of(500, "request", "internal", "internal server error");
+                case UNAVAILABLE -> throw unavailable(faults.unavailableRetryAfterSeconds());
+                case DROP_CONNECTION -> {
+                    drop(exchange);
+                    return;
+                }
+                default -> {
+                    // ANSWER and DROP_AFTER_ACCEPT go through every check
+                }
+            }
+            Headers headers = exchange.getRequestHeaders();
+            authenticate(headers);
+            if (!settings.orgId().equals(route.orgId())) {
+                throw Refusal.notFound("path", "organization " + route.orgId() + " not found");
+            }
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            record.accept(route.userId(), validator.validate(route.operation(), headers, body));
+            if (fate == FaultDice.Fate.DROP_AFTER_ACCEPT) {
+                drop(exchange);
+            } else {
+                replies.empty(exchange, 202);
+            }
+        } catch (Refusal refusal) {
+            refuse(exchange, refusal);
+        } catch (IOException | RuntimeException e) {
+            // the client went away or the server is stopping: nothing is left to answer
+            LOG.debug("messaging call ended without an answer: {}", e.toString());
+            exchange.close();
+        }
+    }
+
+    private void authenticate(Headers headers) {
+        String authorization = headers.getFirst("Authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw Refusal.unauthorized("bearer token missing", true);
+        }
+        Set<String> scopes = tokens.scopesOf(authorization.substring(7).trim());
+        if (scopes == null) {
+            throw Refusal.unauthorized("bearer token unknown or expired", true);
+        }
+        if (!scopes.contains(TokenEndpoint.MESSAGING_SCOPE)) {
+            throw Refusal.unauthorized("bearer token lacks scope " + TokenEndpoint.MESSAGING_SCOPE, true);
+        }
+        String apiKey = headers.getFirst("x-api-key");
+        if (apiKey == null) {
+            throw Refusal.unauthorized("x-api-key missing", false);
+        }
+        if (!apiKey.equals(settings.apiKey())) {
+            throw Refusal.unauthorized("x-api-key wrong", false);
+        }
+    }
+
+    private static Refusal unavailable(int retryAfterSeconds) {
+        ErrorResponse body = ErrorResponse.of(503, "request", "unavailable", "service unavailable");
+        return retryAfterSeconds > 0
+                ? Refusal.withHeader(body, "Retry-After", Integer.toString(retryAfterSeconds))
+                : Refusal.of(body);
+    }
+
+    private void refuse(HttpExchange exchange, Refusal refusal) {
+        record.countRefused(refusal.status);
+        try {
+            replies.refuse(exchange, refusal);
+        } catch (IOException clientGone) {
+            exchange.close();
+        }
+    }
+
+    private void drop(HttpExchange exchange) {
+        record.countDropped();
+        replies.drop(exchange);
+    }
+
+    /** {orgId}/messaging/users/{userId}/{operation} after the prefix, or null for any other path. */
+    private static Route routeOf(String path) {
+        if (!path.startsWith(PREFIX)) {
+            return null;
+        }
+        String[] segments = path.substring(PREFIX.length()).split("/", -1);
+        if (segments.length != 5 || !"messaging".equals(segments[1]) || !"users".equals(segments[2])
+                || segments[0].isEmpty() || segments[3].isEmpty()) {
+            return null;
+        }
+        Operation operation = Operation.ofPathSegment(segments[4]);
+        return operation == null ? null : new Route(segments[0], segments[3], operation);
+    }
+}

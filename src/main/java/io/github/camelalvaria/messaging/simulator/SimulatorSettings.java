@@ -1,0 +1,165 @@
+package io.github.camelalvaria.messaging.simulator;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * How a simulator starts. {@link #DEMO} holds the defaults; change them with the {@code withX} methods.
+ *
+ * @param port                  the loopback port to listen on; 0 takes an ephemeral one
+ * @param orgId                 the one organization the simulator knows
+ * @param apiKey                the value every messaging call must carry in {@code x-api-key}
+ * @param clientId              the OAuth client id the token endpoint accepts
+ * @param clientSecret          that client's secret
+ * @param tokenExpiresInSeconds the lifetime of an issued token, and its {@code expires_in}
+ * @param users                 users known without an interaction (the users of {@code interactions} are known too)
+ * @param interactions          open interactions: interactionId to the userId it belongs to
+ * @param faults                the faults injected from the start
+ * @param workerThreads         threads that serve requests
+ */
+public record SimulatorSettings(
+        int port,
+        String orgId,
+        String apiKey,
+        String clientId,
+        String clientSecret,
+        int tokenExpiresInSeconds,
+        Set<String> users,
+        Map<String, String> interactions,
+        Faults faults,
+        int workerThreads) {
+
+    public static final SimulatorSettings DEMO = new SimulatorSettings(0, "demo", "demo-api-key", "demo-client",
+            "demo-secret", 3599, Set.of("agent-1"), Map.of("4321", "agent-1", "4322", "agent-1"), Faults.NONE,
+            Math.max(4, Runtime.getRuntime().availableProcessors() * 4));
+
+    public SimulatorSettings {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+        }
+        requireText("orgId", orgId);
+        requireText("apiKey", apiKey);
+        requireText("clientId", clientId);
+        requireText("clientSecret", clientSecret);
+        if (tokenExpiresInSeconds < 1) {
+            throw new IllegalArgumentException("tokenExpiresInSeconds must be at least 1, was " + tokenExpiresInSeconds);
+        }
+        users.forEach(user -> requireText("a userId", user));
+        interactions.forEach((interactionId, userId) -> {
+            requireText("an interactionId", interactionId);
+            requireText("the userId of interaction " + interactionId, userId);
+        });
+        users = Set.copyOf(users);
+        interactions = Map.copyOf(interactions);
+        if (faults == null) {
+            throw new IllegalArgumentException("faults must be given; Faults.NONE injects none");
+        }
+        if (workerThreads < 1) {
+            throw new IllegalArgumentException("workerThreads must be at least 1, was " + workerThreads);
+        }
+    }
+
+    public SimulatorSettings withPort(int port) {
+        return edit(s -> s.port = port);
+    }
+
+    public SimulatorSettings withOrgId(String orgId) {
+        return edit(s -> s.orgId = orgId);
+    }
+
+    public SimulatorSettings withApiKey(String apiKey) {
+        return edit(s -> s.apiKey = apiKey);
+    }
+
+    public SimulatorSettings withClient(String clientId, String clientSecret) {
+        return edit(s -> {
+            s.clientId = clientId;
+            s.clientSecret = clientSecret;
+        });
+    }
+
+    public SimulatorSettings withTokenExpiresInSeconds(int seconds) {
+        return edit(s -> s.tokenExpiresInSeconds = seconds);
+    }
+
+    /** Adds a user known without an interaction. */
+    public SimulatorSettings withUser(String userId) {
+        return edit(s -> s.users.add(userId));
+    }
+
+    /** Adds an open interaction of {@code userId}, which makes that user known. */
+    public SimulatorSettings withInteraction(String interactionId, String userId) {
+        return edit(s -> s.interactions.put(interactionId, userId));
+    }
+
+    /** Replaces the users and interactions: none but these. */
+    public SimulatorSettings withOnly(Set<String> users, Map<String, String> interactions) {
+        return edit(s -> {
+            s.users = new LinkedHashSet<>(users);
+            s.interactions = new LinkedHashMap<>(interactions);
+        });
+    }
+
+    public SimulatorSettings withFaults(Faults faults) {
+        return edit(s -> s.faults = faults);
+    }
+
+    public SimulatorSettings withWorkerThreads(int workerThreads) {
+        return edit(s -> s.workerThreads = workerThreads);
+    }
+
+    /** Never shows the api key nor the client secret. */
+    @Override
+    public String toString() {
+        return "SimulatorSettings[port=" + port + ", orgId=" + orgId + ", apiKey=****, clientId=" + clientId
+                + ", clientSecret=****, tokenExpiresInSeconds=" + tokenExpiresInSeconds + ", users=" + users
+                + ", interactions=" + interactions + ", faults=" + faults + ", workerThreads=" + workerThreads + "]";
+    }
+
+    private SimulatorSettings edit(Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return draft.build();
+    }
+
+    /** A mutable copy, so that each {@code withX} names the fields it changes. */
+    private static final class Draft {
+        int port;
+        String orgId;
+        String apiKey;
+        String clientId;
+        String clientSecret;
+        int tokenExpiresInSeconds;
+        Set<String> users;
+        Map<String, String> interactions;
+        Faults faults;
+        int workerThreads;
+
+        Draft(SimulatorSettings s) {
+            port = s.port;
+            orgId = s.orgId;
+            apiKey = s.apiKey;
+            clientId = s.clientId;
+            clientSecret = s.clientSecret;
+            tokenExpiresInSeconds = s.tokenExpiresInSeconds;
+            users = new LinkedHashSet<>(s.users);
+            interactions = new LinkedHashMap<>(s.interactions);
+            faults = s.faults;
+            workerThreads = s.workerThreads;
+        }
+
+        SimulatorSettings build() {
+            return new SimulatorSettings(port, orgId, apiKey, clientId, clientSecret, tokenExpiresInSeconds, users,
+                    interactions, faults, workerThreads);
+        }
+    }
+
+    private static void requireText(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+    }
+}
