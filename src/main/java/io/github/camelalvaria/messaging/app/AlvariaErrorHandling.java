@@ -1,0 +1,44 @@
+package io.github.camelalvaria.messaging.app;
+
+import io.github.camelalvaria.messaging.AlvariaRetryableException;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+
+/**
+ * The route configuration {@value #ID} every bridge uses, and any route can by naming it
+ * ({@code routeConfigurationId: alvaria-error-handling} in YAML, {@code .routeConfigurationId(...)} in Java).
+ * Retryable failures are redelivered with exponential backoff (a server's Retry-After wins through
+ * {@code CamelRedeliveryDelay}), then dead-lettered; everything else is dead-lettered at once. The dead-letter message
+ * is the original message with {@link DeadLetterHeaders}; it goes to the endpoint in the exchange property
+ * {@value DeadLetterHeaders#DEAD_LETTER_URI}, or to {@code alvaria.dead-letter.default-uri}.
+ */
+public class AlvariaErrorHandling extends RouteConfigurationBuilder {
+
+    public static final String ID = "alvaria-error-handling";
+
+    @Override
+    public void configuration() {
+        DeadLetterHeaders deadLetterHeaders
+                = new DeadLetterHeaders(getContext().resolvePropertyPlaceholders("{{alvaria.dead-letter.default-uri}}"));
+        routeConfiguration(ID)
+                .onException(AlvariaRetryableException.class)
+                    .maximumRedeliveries("{{alvaria.redelivery.maximum-redeliveries}}")
+                    .redeliveryDelay("{{alvaria.redelivery.initial-delay}}")
+                    .useExponentialBackOff()
+                    .backOffMultiplier("{{alvaria.redelivery.multiplier}}")
+                    .maximumRedeliveryDelay("{{alvaria.redelivery.maximum-delay}}")
+                    .retryAttemptedLogLevel(LoggingLevel.WARN)
+                    .useOriginalMessage()
+                    .handled(true)
+                    .process(deadLetterHeaders)
+                    .toD("${exchangeProperty." + DeadLetterHeaders.DEAD_LETTER_URI + "}")
+                .end()
+                // permanent failures, bad input, and anything unexpected on the way (an unreadable file, say)
+                .onException(Exception.class)
+                    .useOriginalMessage()
+                    .handled(true)
+                    .process(deadLetterHeaders)
+                    .toD("${exchangeProperty." + DeadLetterHeaders.DEAD_LETTER_URI + "}")
+                .end();
+    }
+}

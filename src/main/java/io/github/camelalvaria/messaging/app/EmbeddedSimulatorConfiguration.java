@@ -1,0 +1,55 @@
+package io.github.camelalvaria.messaging.app;
+
+import io.github.camelalvaria.messaging.simulator.AlvariaSimulator;
+import io.github.camelalvaria.messaging.simulator.SimulatorSettings;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the embedded Alvaria simulator and points the component at it, unless {@code alvaria.simulator.enabled} is
+ * false or the environment names a real tenant ({@code ALVARIA_ORG_ID}). camel-main runs this before it applies
+ * {@code camel.component.*} properties, so the overrides set here win over application.properties.
+ */
+@Configuration
+public class EmbeddedSimulatorConfiguration implements CamelConfiguration {
+
+    static final String COMPONENT = "camel.component.alvaria-messaging.";
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSimulatorConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        boolean enabled = Boolean.parseBoolean(properties.resolveProperty("alvaria.simulator.enabled").orElse("true"));
+        String realTenant = System.getenv("ALVARIA_ORG_ID");
+        if (!enabled || realTenant != null && !realTenant.isBlank()) {
+            // the sample messages are for the simulator's conversations, never for a real customer's
+            properties.addOverrideProperty("alvaria.samples.enabled", "false");
+            LOG.info("Embedded Alvaria simulator off: sending to the configured tenant");
+            return;
+        }
+        int port = Integer.parseInt(properties.resolveProperty("alvaria.simulator.port").orElse("8089"));
+        AlvariaSimulator simulator = AlvariaSimulator.start(SimulatorSettings.DEMO.withPort(port));
+        SimulatorSettings settings = simulator.settings();
+        properties.addOverrideProperty(COMPONENT + "base-url", simulator.baseUrl());
+        properties.addOverrideProperty(COMPONENT + "token-url", simulator.tokenUrl());
+        properties.addOverrideProperty(COMPONENT + "org-id", settings.orgId());
+        properties.addOverrideProperty(COMPONENT + "api-key", settings.apiKey());
+        properties.addOverrideProperty(COMPONENT + "client-id", settings.clientId());
+        properties.addOverrideProperty(COMPONENT + "client-secret", settings.clientSecret());
+        context.getRegistry().bind("alvariaSimulator", simulator);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                simulator.close();
+            }
+        });
+        LOG.info("Embedded Alvaria simulator on {}: conversations at {}/simulator/interactions"
+                 + " (set ALVARIA_ORG_ID and friends to send to a real tenant, see README)",
+                 simulator.baseUrl(), simulator.baseUrl());
+    }
+}
