@@ -45,6 +45,12 @@ public final class AlvariaMessagingConstants {
               javaType = "long")
     public static final String REDELIVERY_DELAY = Exchange.REDELIVERY_DELAY;
 
+    /**
+     * Exchange property (not a header): how many times this exchange was sent to the API, redeliveries included.
+     * A property, so it survives an error handler's {@code useOriginalMessage}.
+     */
+    public static final String ATTEMPTS_PROPERTY = "CamelAlvariaAttempts";
+
     private AlvariaMessagingConstants() {
     }
 }

@@ -2,6 +2,7 @@ package io.github.camelalvaria.messaging;
 
 import java.util.concurrent.CompletionException;
 
+import io.github.camelalvaria.messaging.client.MessagingCall;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -23,7 +24,10 @@ public class AlvariaMessagingProducer extends DefaultAsyncProducer {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         try {
-            endpoint.getClient().send(endpoint.getCallFactory().create(exchange)).whenComplete((status, failure) -> {
+            MessagingCall call = endpoint.getCallFactory().create(exchange);
+            exchange.setProperty(AlvariaMessagingConstants.ATTEMPTS_PROPERTY,
+                                 exchange.getProperty(AlvariaMessagingConstants.ATTEMPTS_PROPERTY, 0, Integer.class) + 1);
+            endpoint.getClient().send(call).whenComplete((status, failure) -> {
                 try {
                     if (failure == null) {
                         answered(exchange.getMessage(), status);

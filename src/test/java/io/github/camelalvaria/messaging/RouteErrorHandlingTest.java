@@ -72,6 +72,8 @@ class RouteErrorHandlingTest extends AlvariaTestSupport {
         assertThat(getMockEndpoint("mock:dead").getExchanges().get(0)
                            .getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))
                 .isInstanceOf(AlvariaValidationException.class);
+        assertThat(getMockEndpoint("mock:dead").getExchanges().get(0)
+                           .getProperty(AlvariaMessagingConstants.ATTEMPTS_PROPERTY)).isNull();
     }
 
     @Test
@@ -87,6 +89,8 @@ class RouteErrorHandlingTest extends AlvariaTestSupport {
         assertThat(getMockEndpoint("mock:dead").getExchanges().get(0)
                            .getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))
                 .isInstanceOf(AlvariaRetryableException.class);
+        assertThat(getMockEndpoint("mock:dead").getExchanges().get(0)
+                           .getProperty(AlvariaMessagingConstants.ATTEMPTS_PROPERTY)).isEqualTo(4);
     }
 
     @Test

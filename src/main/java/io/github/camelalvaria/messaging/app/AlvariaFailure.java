@@ -24,7 +24,7 @@ public record AlvariaFailure(
     static AlvariaFailure of(Throwable failure, int attempts) {
         if (failure instanceof AlvariaValidationException invalid) {
             return new AlvariaFailure(0, invalid.getMessage(), "validation", invalid.getOperation(), invalid.getField(),
-                                      List.of(), 0, Instant.now().toString());
+                                      List.of(), attempts, Instant.now().toString());
         }
         if (failure instanceof AlvariaMessagingException api) {
             return new AlvariaFailure(api.getStatusCode(), api.getMessage(),

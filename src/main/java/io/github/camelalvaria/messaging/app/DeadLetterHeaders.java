@@ -1,6 +1,7 @@
 package io.github.camelalvaria.messaging.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.camelalvaria.messaging.AlvariaMessagingConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -27,8 +28,8 @@ public final class DeadLetterHeaders implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-        AlvariaFailure failure = AlvariaFailure.of(caught, redeliveries == null ? 1 : redeliveries + 1);
+        AlvariaFailure failure = AlvariaFailure.of(
+                caught, exchange.getProperty(AlvariaMessagingConstants.ATTEMPTS_PROPERTY, 0, Integer.class));
         Message message = exchange.getMessage();
         message.setHeader(FAILURE_STATUS, failure.status());
         message.setHeader(FAILURE_MESSAGE, failure.message());

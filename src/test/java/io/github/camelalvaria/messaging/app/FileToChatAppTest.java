@@ -1,0 +1,174 @@
+package io.github.camelalvaria.messaging.app;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.camelalvaria.messaging.simulator.AcceptedMessage;
+import io.github.camelalvaria.messaging.simulator.AlvariaSimulator;
+import io.github.camelalvaria.messaging.simulator.Faults;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.util.FileUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The app as the run command starts it: camel-main with the root application.properties, routes/ and this package's
+ * configuration, the embedded simulator as the target; only the folders and the simulator's port are moved.
+ */
+@CamelMainTest(mainClass = AlvariaMessagingApplication.class,
+               propertyPlaceholderLocations = AlvariaMessagingApplication.PROPERTIES,
+               properties = {
+                       "alvaria.simulator.port=0",
+                       "alvaria.file.inbox=target/app-test/inbox",
+                       "alvaria.java-file.enabled=true",
+                       "alvaria.java-file.inbox=target/app-test/inbox-java",
+                       "alvaria.dead-letter.default-uri=file:target/app-test/dead-letter",
+                       "alvaria.redelivery.initial-delay=10",
+                       "alvaria.redelivery.maximum-delay=50",
+                       "alvaria.redelivery.maximum-redeliveries=8" })
+class FileToChatAppTest {
+
+    private static final Path ROOT = Path.of("target/app-test");
+    private static final Path INBOX = ROOT.resolve("inbox");
+    private static final Path JAVA_INBOX = ROOT.resolve("inbox-java");
+
+    static {
+        FileUtil.removeDir(ROOT.toFile());
+    }
+
+    @BeanInject
+    CamelContext context;
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    private AlvariaSimulator simulator() {
+        return context.getRegistry().lookupByNameAndType("alvariaSimulator", AlvariaSimulator.class);
+    }
+
+    @AfterEach
+    void faultsOff() {
+        simulator().setFaults(Faults.NONE);
+    }
+
+    @Test
+    void theSampleMessagesAreDeliveredWithinSeconds() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(simulator().accepted("4321")).extracting(AcceptedMessage::text).contains(
+                    "Hello! This message was posted by the camel-alvaria-messaging file bridge.");
+            assertThat(simulator().accepted("4321")).extracting(AcceptedMessage::url)
+                    .contains("https://www.alvaria.com");
+            assertThat(simulator().accepted("4322")).singleElement().satisfies(message -> {
+                assertThat(message.text()).isEqualTo("Your order #1042 has shipped and arrives on Thursday.");
+                assertThat(message.entityName()).isEqualTo("Order Bot");
+                assertThat(message.entityType()).isEqualTo("System");
+            });
+            assertThat(INBOX.resolve(".done/welcome.txt")).exists();
+            assertThat(INBOX.resolve(".done/help-center.url")).exists();
+        });
+    }
+
+    @Test
+    void aFileTheApiRejectsIsMovedToFailedWithItsReason() throws Exception {
+        drop(INBOX, "unknown.txt", "Interaction: 9999\n\nnobody is listening");
+
+        Path failed = INBOX.resolve(".failed/unknown.txt");
+        Path reason = INBOX.resolve(".failed/unknown.txt.error.json");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(failed) && Files.exists(reason));
+        JsonNode error = json.readTree(reason.toFile());
+        assertThat(error.path("status").asInt()).isEqualTo(404);
+        assertThat(error.path("reason").asText()).isEqualTo("rejected");
+        assertThat(error.path("message").asText()).contains("HTTP 404").contains("9999");
+        assertThat(error.path("attempts").asInt()).isEqualTo(1);
+        assertThat(Files.readString(failed)).contains("nobody is listening");
+        assertThat(INBOX.resolve(".done/unknown.txt")).doesNotExist();
+    }
+
+    @Test
+    void anEmptyOrNonUtf8FileIsDeadLetteredWithoutASend() throws Exception {
+        long before = simulator().record().acceptedCount();
+        drop(INBOX, "empty.txt", "");
+        Files.write(INBOX.resolve("latin1.txt"), "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(INBOX.resolve(".failed/empty.txt.error.json"))
+                                                     && Files.exists(INBOX.resolve(".failed/latin1.txt.error.json")));
+        assertThat(json.readTree(INBOX.resolve(".failed/empty.txt.error.json").toFile()).path("field").asText())
+                .isEqualTo("text");
+        assertThat(json.readTree(INBOX.resolve(".failed/latin1.txt.error.json").toFile()).path("message").asText())
+                .contains("not valid UTF-8");
+        assertThat(simulator().record().acceptedCount())
+                .isEqualTo(before);
+    }
+
+    @Test
+    void withFaultsEveryFileIsDeliveredOnceOrDeadLettered() throws Exception {
+        simulator().setFaults(Faults.NONE.withUnavailable(0.2, 0).withServerErrors(0.1).withTooManyRequests(0.1, 0));
+        List<String> texts = IntStream.range(0, 40).mapToObj(i -> "fault-run message " + i).toList();
+        for (int i = 0; i < texts.size(); i++) {
+            drop(INBOX, "fault-" + i + ".txt", "Interaction: 4322\n\n" + texts.get(i));
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(INBOX.resolve(".done"), "fault-")
+                                                            + count(INBOX.resolve(".failed"), "fault-") >= 40);
+        List<String> delivered = simulator().accepted("4322").stream().map(AcceptedMessage::text)
+                .filter(text -> text.startsWith("fault-run")).toList();
+        long failed = count(INBOX.resolve(".failed"), "fault-") / 2; // the file and its .error.json
+        assertThat(delivered).doesNotHaveDuplicates();
+        assertThat(delivered.size() + failed).isEqualTo(40);
+        assertThat(count(INBOX.resolve(".done"), "fault-")).isEqualTo(delivered.size());
+        assertThat(count(INBOX, "fault-")).isZero();
+    }
+
+    @Test
+    void aFaultThatOutlastsTheRedeliveriesIsDeadLetteredWithTheAttempts() throws Exception {
+        simulator().setFaults(Faults.NONE.withUnavailable(1.0, 0));
+        drop(INBOX, "down.txt", "the service is down");
+
+        Path reason = INBOX.resolve(".failed/down.txt.error.json");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(reason));
+        JsonNode error = json.readTree(reason.toFile());
+        assertThat(error.path("status").asInt()).isEqualTo(503);
+        assertThat(error.path("reason").asText()).isEqualTo("retries-exhausted");
+        assertThat(error.path("attempts").asInt()).isEqualTo(9);
+    }
+
+    @Test
+    void theJavaDslTwinDeliversToo() throws Exception {
+        drop(JAVA_INBOX, "java.txt", "from the Java DSL route");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(simulator().accepted("4321")).extracting(AcceptedMessage::text)
+                    .contains("from the Java DSL route");
+            assertThat(JAVA_INBOX.resolve(".done/java.txt")).exists();
+        });
+    }
+
+    /** Written under another name, then renamed, as the README asks writers to do. */
+    private static void drop(Path inbox, String name, String content) throws IOException {
+        Files.createDirectories(inbox);
+        Path part = inbox.resolve(name + ".part");
+        Files.writeString(part, content);
+        Files.move(part, inbox.resolve(name));
+    }
+
+    private static long count(Path folder, String prefix) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(file -> file.getFileName().toString().startsWith(prefix)).count();
+        }
+    }
+}
