@@ -237,7 +237,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
         }
 
         private void headerSafe(String option, String value) throws AlvariaValidationException {
-            if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            if (MessagingCallFactory.controlCharacterAt(value) >= 0) {
                 throw invalid(option, "contains a control character (CR, LF, NUL ...), which cannot travel in an"
                                       + " HTTP header");
             }

@@ -83,6 +83,17 @@ final class MessagingCallFactory {
         }
     }
 
+    /** The position of the first character that cannot be part of an HTTP header value, or -1. */
+    static int controlCharacterAt(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static String urlBody(Object body) {
         return body instanceof URI || body instanceof URL || body instanceof CharSequence ? body.toString() : null;
     }
@@ -129,12 +140,10 @@ final class MessagingCallFactory {
         }
 
         String headerSafe(String field, String value) throws AlvariaValidationException {
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if (c < 0x20 || c == 0x7f) {
-                    throw invalid(field, "contains a control character (CR, LF, NUL ...) at position " + i
-                                         + ", which cannot travel in an HTTP header");
-                }
+            int at = controlCharacterAt(value);
+            if (at >= 0) {
+                throw invalid(field, "contains a control character (CR, LF, NUL ...) at position " + at
+                                     + ", which cannot travel in an HTTP header");
             }
             return value;
         }

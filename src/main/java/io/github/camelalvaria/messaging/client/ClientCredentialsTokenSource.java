@@ -135,8 +135,7 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
         if (status < 200 || status > 299) {
             AlvariaMessagingException failure
                     = failures.fromResponse(OPERATION, "POST", uri, response, clientSecret, basicCredentials);
-            LOG.warn("The token service refused a token for client {} of {}: HTTP {}", key.clientId(), key.orgId(),
-                     status);
+            LOG.warn("The token service answered HTTP {} to client {} of {}", status, key.clientId(), key.orgId());
             throw new CompletionException(failure);
         }
         AccessTokenResponse body;

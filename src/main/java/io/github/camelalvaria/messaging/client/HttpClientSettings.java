@@ -12,6 +12,8 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.util.Timeout;
@@ -30,7 +32,11 @@ public record HttpClientSettings(
 
     /** Builds and starts an async client: no automatic retries or redirects, so Camel's redelivery is the only one. */
     public CloseableHttpAsyncClient start(CamelContext camelContext) throws GeneralSecurityException, IOException {
-        ClientTlsStrategyBuilder tls = ClientTlsStrategyBuilder.create();
+        // HttpClient checks the host name itself too: a Camel SSLContextParameters context may reset the JSSE
+        // endpoint identification that HttpClient otherwise relies on
+        ClientTlsStrategyBuilder tls = ClientTlsStrategyBuilder.create()
+                .setHostVerificationPolicy(HostnameVerificationPolicy.BOTH)
+                .setHostnameVerifier(new DefaultHostnameVerifier());
         if (sslContextParameters != null) {
             tls.setSslContext(sslContextParameters.createSSLContext(camelContext));
         } else {

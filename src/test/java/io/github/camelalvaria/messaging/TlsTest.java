@@ -1,0 +1,110 @@
+package io.github.camelalvaria.messaging;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+
+import javax.net.ssl.SSLException;
+
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Certificates and host names are verified by default; sslContextParameters decides whom to trust. */
+class TlsTest extends AlvariaTestSupport {
+
+    private static final String TRUST_STORE_PASSWORD = "test-trust-store";
+
+    @TempDir
+    Path folder;
+
+    private final MockWebServer https = new MockWebServer();
+
+    @AfterEach
+    void stopHttps() {
+        https.close();
+    }
+
+    @Test
+    void aSelfSignedServerIsRefusedByDefault() throws Exception {
+        startHttps("localhost");
+
+        Exception failure = send(uri(""), "hello").getException();
+
+        assertThat(failure).isInstanceOf(AlvariaPermanentException.class).cause().isInstanceOf(SSLException.class);
+        assertThat(https.getRequestCount()).isZero();
+    }
+
+    @Test
+    void sslContextParametersThatTrustTheCertificateLetTheCallThrough() throws Exception {
+        context.getRegistry().bind("simulatorTrust", trusting(startHttps("localhost")));
+
+        Exchange exchange = send(uri("&sslContextParameters=#simulatorTrust"), "hello over TLS");
+
+        assertThat(exchange.getException()).isNull();
+        assertThat(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(202);
+        assertThat(https.takeRequest().getHandshake()).isNotNull();
+    }
+
+    @Test
+    void aTrustedCertificateForAnotherHostIsRefused() throws Exception {
+        context.getRegistry().bind("simulatorTrust", trusting(startHttps("alvaria.example.com")));
+
+        Exception failure = send(uri("&sslContextParameters=#simulatorTrust"), "hello").getException();
+
+        assertThat(failure).isInstanceOf(AlvariaPermanentException.class).cause().isInstanceOf(SSLException.class);
+        assertThat(https.getRequestCount()).isZero();
+    }
+
+    @Test
+    void theGlobalSslContextParametersApplyWhenTheComponentAsks() throws Exception {
+        context.setSSLContextParameters(trusting(startHttps("localhost")));
+        component().setUseGlobalSslContextParameters(true);
+
+        assertThat(send(uri(""), "hello").getException()).isNull();
+    }
+
+    private String uri(String extra) {
+        return "alvaria-messaging:sendText?interactionId=4321&clientId=&clientSecret=&accessToken=tls-token"
+               + "&baseUrl=https://localhost:" + https.getPort() + extra;
+    }
+
+    private HeldCertificate startHttps(String hostName) throws Exception {
+        HeldCertificate certificate = new HeldCertificate.Builder().commonName(hostName)
+                .addSubjectAlternativeName(hostName).build();
+        https.useHttps(new HandshakeCertificates.Builder().heldCertificate(certificate).build().sslSocketFactory());
+        https.enqueue(new MockResponse.Builder().code(202).build());
+        https.start();
+        return certificate;
+    }
+
+    private SSLContextParameters trusting(HeldCertificate certificate) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("simulator", certificate.certificate());
+        Path file = folder.resolve("trust.p12");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, TRUST_STORE_PASSWORD.toCharArray());
+        }
+        KeyStoreParameters keyStore = new KeyStoreParameters();
+        keyStore.setResource("file:" + file);
+        keyStore.setPassword(TRUST_STORE_PASSWORD);
+        keyStore.setType("PKCS12");
+        TrustManagersParameters trustManagers = new TrustManagersParameters();
+        trustManagers.setKeyStore(keyStore);
+        SSLContextParameters parameters = new SSLContextParameters();
+        parameters.setTrustManagers(trustManagers);
+        return parameters;
+    }
+}
