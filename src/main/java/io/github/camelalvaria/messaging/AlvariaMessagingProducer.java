@@ -1,7 +1,6 @@
 package io.github.camelalvaria.messaging;
 
-import java.util.concurrent.CompletionException;
-
+import io.github.camelalvaria.messaging.client.ClientCredentialsTokenSource;
 import io.github.camelalvaria.messaging.client.MessagingCall;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -32,8 +31,7 @@ public class AlvariaMessagingProducer extends DefaultAsyncProducer {
                     if (failure == null) {
                         answered(exchange.getMessage(), status);
                     } else {
-                        failed(exchange, failure instanceof CompletionException && failure.getCause() != null
-                                ? failure.getCause() : failure);
+                        failed(exchange, failure);
                     }
                 } finally {
                     callback.done(false);
@@ -53,9 +51,11 @@ public class AlvariaMessagingProducer extends DefaultAsyncProducer {
         message.removeHeader(Exchange.REDELIVERY_DELAY);
     }
 
+    /** With throwExceptionOnFailure=false only the API's own answers become headers; the rest still fails. */
     private void failed(Exchange exchange, Throwable failure) {
         Message message = exchange.getMessage();
         if (failure instanceof AlvariaMessagingException answer && answer.getStatusCode() > 0
+            && !ClientCredentialsTokenSource.OPERATION.equals(answer.getOperation())
             && !endpoint.getConfiguration().isThrowExceptionOnFailure()) {
             message.setHeader(Exchange.HTTP_RESPONSE_CODE, answer.getStatusCode());
             message.setHeader(Exchange.HTTP_RESPONSE_TEXT, answer.getStatusText());

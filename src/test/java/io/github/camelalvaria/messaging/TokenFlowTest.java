@@ -99,6 +99,16 @@ class TokenFlowTest extends AlvariaTestSupport {
     }
 
     @Test
+    void aRefusedTokenFailsEvenWhenApiAnswersDoNot() {
+        alvaria.answerToken(MockAlvaria.json(401, "{\"error\":\"invalid_client\"}"));
+
+        Exchange exchange = send(URI + "&throwExceptionOnFailure=false", "hello");
+
+        assertThat(exchange.getException()).isInstanceOf(AlvariaPermanentException.class);
+        assertThat(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isNull();
+    }
+
+    @Test
     void aTokenServiceThatIsDownIsRetryableAndTriedAgainNextTime() {
         alvaria.answerToken(new MockResponse.Builder().code(503).setHeader("Retry-After", "2").build());
 

@@ -41,7 +41,8 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
     /** Used when the token service leaves out {@code expires_in}: the platform's documented default lifetime. */
     static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(60);
     private static final Duration MAX_RENEWAL_MARGIN = Duration.ofSeconds(60);
-    private static final String OPERATION = "accessToken";
+    /** The operation name that failures of the token request carry. */
+    public static final String OPERATION = "accessToken";
     private static final Logger LOG = LoggerFactory.getLogger(ClientCredentialsTokenSource.class);
 
     private final Key key;

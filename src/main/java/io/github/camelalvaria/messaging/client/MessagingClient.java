@@ -52,7 +52,10 @@ public final class MessagingClient {
         this.failures = failures;
     }
 
-    /** Sends the call; on 401 the token is renewed once (when it can be) and the call sent again. */
+    /**
+     * Sends the call; on 401 the token is renewed once (when it can be) and the call sent again. The future fails with
+     * an {@link AlvariaMessagingException}.
+     */
     public CompletableFuture<Integer> send(MessagingCall call) {
         byte[] json;
         try {
@@ -62,13 +65,21 @@ public final class MessagingClient {
         }
         String uri = usersUrl + PathSegment.encode(call.userId()) + "/" + call.operation().name();
         long started = System.nanoTime();
-        return attempt(call, uri, json, true).whenComplete((status, failure) -> {
+        // a future of our own, so that callers see the typed exception itself rather than a CompletionException
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        attempt(call, uri, json, true).whenComplete((status, failure) -> {
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{} interaction={} user={} -> {} in {} ms", call.operation(), call.body().interactionId(),
                           call.userId(), status != null ? status : describe(failure),
                           (System.nanoTime() - started) / 1_000_000);
             }
+            if (failure != null) {
+                result.completeExceptionally(unwrap(failure));
+            } else {
+                result.complete(status);
+            }
         });
+        return result;
     }
 
     private CompletableFuture<Integer> attempt(MessagingCall call, String uri, byte[] json, boolean mayRenew) {
