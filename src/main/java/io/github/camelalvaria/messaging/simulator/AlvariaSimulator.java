@@ -51,6 +51,8 @@ public final class AlvariaSimulator implements AutoCloseable {
     private volatile FaultDice faultDice;
 
     private AlvariaSimulator(SimulatorSettings settings) throws IOException {
+        // bind first: a taken port then fails the start before any thread exists
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), BACKLOG);
         this.settings = settings;
         this.faultDice = FaultDice.of(settings.faults());
         this.record = new MessagingRecord(settings.users(), settings.interactions());
@@ -64,7 +66,6 @@ public final class AlvariaSimulator implements AutoCloseable {
                 .build();
         Replies replies = new Replies(mapper);
         this.tokens = new TokenEndpoint(settings, () -> faultDice, replies);
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), BACKLOG);
         server.setExecutor(workers);
         server.createContext(TokenEndpoint.PATH, tokens);
         server.createContext(MessagingEndpoint.PREFIX, new MessagingEndpoint(settings, tokens,

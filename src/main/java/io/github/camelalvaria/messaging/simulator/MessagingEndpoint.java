@@ -110,10 +110,12 @@ final class MessagingEndpoint implements HttpHandler {
             }
         } catch (Refusal refusal) {
             refuse(exchange, refusal);
-        } catch (IOException | RuntimeException e) {
-            // the client went away or the server is stopping: nothing is left to answer
-            LOG.debug("messaging call ended without an answer: {}", e.toString());
+        } catch (IOException clientGone) {
+            LOG.debug("messaging call ended without an answer: {}", clientGone.toString());
             exchange.close();
+        } catch (RuntimeException bug) {
+            LOG.warn("messaging call failed inside the simulator", bug);
+            refuse(exchange, Refusal.of(500, "request", "internal", "internal server error"));
         }
     }
 

@@ -2,11 +2,12 @@ package io.github.camelalvaria.messaging.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** Every rule of the reference for the headers and bodies of the three calls; nothing refused is recorded. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MessageValidationTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectReader JSON = new ObjectMapper().reader();
     private static final Map<String, String> VALID_BODIES = Map.of(
             "sendText", DEMO_BODY_TEXT,
             "sendUrl", "{\"interactionId\":\"4321\",\"entityName\":\"contactCenterAgent\",\"entityType\":\"Agent\","
@@ -36,19 +38,12 @@ class MessageValidationTest {
     private static final Map<String, String> CONTENT_FIELDS = Map.of(
             "sendText", "text", "sendUrl", "url", "notification", "state");
 
-    private static AlvariaSimulator simulator;
-    private static SimulatorClient client;
-    private static String token;
-
-    @BeforeAll
-    static void start() {
-        simulator = AlvariaSimulator.start(SimulatorSettings.DEMO);
-        client = new SimulatorClient(SimulatorClient.newHttpClient(), simulator);
-        token = client.token();
-    }
+    private final AlvariaSimulator simulator = AlvariaSimulator.start(SimulatorSettings.DEMO);
+    private final SimulatorClient client = new SimulatorClient(SimulatorClient.newHttpClient(), simulator);
+    private final String token = client.token();
 
     @AfterAll
-    static void stop() {
+    void stop() {
         simulator.close();
     }
 
@@ -225,12 +220,12 @@ class MessageValidationTest {
                 "expiresAfterSeconds must be between 1 and 30");
     }
 
-    private static HttpResponse<String> post(String operation, Map<String, String> headers, String body) {
+    private HttpResponse<String> post(String operation, Map<String, String> headers, String body) {
         return client.post(messagingPath("agent-1", operation), headers, body);
     }
 
     /** Valid headers but one: null leaves it out. */
-    private static Map<String, String> headersWith(String header, String value) {
+    private Map<String, String> headersWith(String header, String value) {
         Map<String, String> headers = client.headers(token);
         if (value == null) {
             headers.remove(header);
@@ -254,7 +249,7 @@ class MessageValidationTest {
 
     private static JsonNode parse(String json) {
         try {
-            return MAPPER.readTree(json);
+            return JSON.readTree(json);
         } catch (Exception e) {
             throw new IllegalArgumentException(json, e);
         }
