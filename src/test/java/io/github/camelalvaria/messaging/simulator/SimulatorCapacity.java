@@ -1,5 +1,8 @@
 package io.github.camelalvaria.messaging.simulator;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How many sendText calls a second the simulator answers, faults off, from the JDK HttpClient in this same JVM
- * (so client and server share the cores: the figure is a floor of the simulator's own capacity).
+ * (so client and server share the cores: the figure is a floor of the simulator's own capacity). It also prints the
+ * CPU time the server's threads spent a request, which holds when other work shares the machine.
  *
  * <p>Arguments: {@code [requests=20000] [inFlight=16,64] [workerThreads=settings default]}. Run with
  * {@code mvn -B -o resources:resources compiler:compile resources:testResources compiler:testCompile exec:java
@@ -48,13 +52,30 @@ public final class SimulatorCapacity {
             for (int inFlight : inFlights) {
                 run(http, sendText, Math.min(requests, 5_000), inFlight); // warm-up: JIT and connections
                 simulator.clearRecord();
+                long serverCpuBefore = serverCpuNanos();
                 Result result = run(http, sendText, requests, inFlight);
+                double serverMicrosPerRequest = (serverCpuNanos() - serverCpuBefore) / 1e3 / requests;
                 System.out.printf("%d sendText, %d in flight: %.0f requests/s, latency p50 %.2f ms, p99 %.2f ms, "
-                                + "%d not 202, %d recorded%n", requests, inFlight, result.perSecond(),
-                        result.p50Millis(), result.p99Millis(), result.failures(), simulator.record().acceptedCount());
+                                + "%d not 202, %d recorded; simulator CPU %.0f µs a request (%.0f requests/s a core)%n",
+                        requests, inFlight, result.perSecond(), result.p50Millis(), result.p99Millis(),
+                        result.failures(), simulator.record().acceptedCount(), serverMicrosPerRequest,
+                        1e6 / serverMicrosPerRequest);
                 simulator.clearRecord();
             }
         }
+    }
+
+    /** CPU time of the server's threads: the simulator's workers and the JDK server's dispatcher. */
+    private static long serverCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (ThreadInfo thread : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (thread != null && (thread.getThreadName().startsWith("alvaria-simulator")
+                    || thread.getThreadName().equals("HTTP-Dispatcher"))) {
+                total += Math.max(0, threads.getThreadCpuTime(thread.getThreadId()));
+            }
+        }
+        return total;
     }
 
     private record Result(double perSecond, double p50Millis, double p99Millis, int failures) {
