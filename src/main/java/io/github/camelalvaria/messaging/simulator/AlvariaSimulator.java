@@ -71,7 +71,7 @@ public final class AlvariaSimulator implements AutoCloseable {
         server.createContext(MessagingEndpoint.PREFIX, new MessagingEndpoint(settings, tokens,
                 new MessageValidator(mapper), record, () -> faultDice, replies, workers, delays));
         server.createContext("/simulator/", new AdminEndpoint(this, mapper, replies));
-        server.createContext("/", exchange -> replies.refuse(exchange, Refusal.notFound("path", "no such resource")));
+        server.createContext("/", exchange -> replies.refuse(exchange, Refusal.noSuchResource()));
     }
 
     /** Starts a simulator; it listens once this returns. */

@@ -56,7 +56,7 @@ final class MessagingEndpoint implements HttpHandler {
     public void handle(HttpExchange exchange) {
         Route route = routeOf(exchange.getRequestURI().getPath());
         if (route == null) {
-            refuse(exchange, Refusal.notFound("path", "no such resource"));
+            refuse(exchange, Refusal.noSuchResource());
         } else if (!"POST".equals(exchange.getRequestMethod())) {
             refuse(exchange, Refusal.methodNotAllowed(exchange.getRequestMethod(), "POST"));
         } else {
