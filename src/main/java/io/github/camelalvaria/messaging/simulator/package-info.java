@@ -15,8 +15,8 @@
  * in this order:
  * <ol>
  * <li>404 for any other path under {@code /via/}, 405 (with {@code Allow: POST}) for another method;</li>
- * <li>the injected fault, if any: 429 with {@code Retry-After}, 500, 503, a dropped connection; latency delays the
- * answer, whatever it is;</li>
+ * <li>the injected fault, if any: 429 with {@code Retry-After}, 500, 503, a dropped connection (at once, never
+ * delayed); latency delays every answer, whatever it is;</li>
  * <li>401 with an empty body: {@code Authorization} missing, not {@code Bearer}, unknown, expired, or without scope
  * {@code messagingapi} (these carry {@code WWW-Authenticate: Bearer error="invalid_token"}); {@code x-api-key}
  * missing or not the configured key (no {@code WWW-Authenticate});</li>

@@ -108,6 +108,16 @@ class FaultInjectionTest {
     }
 
     @Test
+    void aConnectionIsDroppedAtOnceWhateverTheLatency() {
+        start(Faults.NONE.withDroppedConnections(1).withLatency(5_000));
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> client.sendRaw(sendText())).isInstanceOf(IOException.class);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
     void aDropAfterAcceptRecordsTheMessageButLosesTheAnswer() {
         start(Faults.NONE.withDropsAfterAccept(1));
 
