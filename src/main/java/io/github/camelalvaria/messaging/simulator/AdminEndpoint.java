@@ -72,7 +72,7 @@ final class AdminEndpoint implements HttpHandler {
                     simulator.expireAllTokens();
                     replies.empty(exchange, 204);
                 }
-                default -> throw Refusal.notFound("path", "no such resource");
+                default -> throw Refusal.noSuchResource();
             }
         } catch (Refusal refusal) {
             replies.refuse(exchange, refusal);

@@ -40,6 +40,7 @@ public final class AlvariaSimulator implements AutoCloseable {
     private static final int BACKLOG = 1024;
     /** Requests waiting for a worker; beyond it the server closes the new connection (overload). */
     private static final int QUEUED_REQUESTS = 10_000;
+    private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
     private final SimulatorSettings settings;
     private final HttpServer server;
@@ -50,6 +51,8 @@ public final class AlvariaSimulator implements AutoCloseable {
     private volatile FaultDice faultDice;
 
     private AlvariaSimulator(SimulatorSettings settings) throws IOException {
+        // bind first: a taken port then fails the start before any thread exists
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), BACKLOG);
         this.settings = settings;
         this.faultDice = FaultDice.of(settings.faults());
         this.record = new MessagingRecord(settings.users(), settings.interactions());
@@ -63,17 +66,21 @@ public final class AlvariaSimulator implements AutoCloseable {
                 .build();
         Replies replies = new Replies(mapper);
         this.tokens = new TokenEndpoint(settings, () -> faultDice, replies);
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), BACKLOG);
         server.setExecutor(workers);
         server.createContext(TokenEndpoint.PATH, tokens);
         server.createContext(MessagingEndpoint.PREFIX, new MessagingEndpoint(settings, tokens,
                 new MessageValidator(mapper), record, () -> faultDice, replies, workers, delays));
         server.createContext("/simulator/", new AdminEndpoint(this, mapper, replies));
-        server.createContext("/", exchange -> replies.refuse(exchange, Refusal.notFound("path", "no such resource")));
+        server.createContext("/", exchange -> replies.refuse(exchange, Refusal.noSuchResource()));
     }
 
     /** Starts a simulator; it listens once this returns. */
     public static AlvariaSimulator start(SimulatorSettings settings) {
+        // The JDK server writes headers and body apart; without TCP_NODELAY every JSON answer waits ~40 ms for the
+        // client's delayed ACK. The JDK reads this once, when its first server starts; a value set by the user wins.
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
+        }
         AlvariaSimulator simulator;
         try {
             simulator = new AlvariaSimulator(settings);

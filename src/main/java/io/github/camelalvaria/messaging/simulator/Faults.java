@@ -7,7 +7,8 @@ import java.util.function.Consumer;
  *
  * <p>On a messaging call the fault is decided before any check, as an overloaded front end would: a faulted call is
  * never validated and never recorded as accepted. The one exception is {@code dropAfterAcceptShare}, the ambiguous
- * case: the message is accepted and recorded, then the connection is closed without an answer.
+ * case: the message is accepted and recorded, then the connection is closed without an answer. Latency delays
+ * answers; a connection to be dropped is dropped at once.
  *
  * @param tooManyRequestsShare             messaging calls answered 429
  * @param tooManyRequestsRetryAfterSeconds the {@code Retry-After} those 429 answers carry

@@ -15,7 +15,8 @@ import java.util.Set;
  * <p>400 when the call cannot be read as the schema says: a missing or blank header, a Content-Type other than
  * application/json, a body that is not a JSON object, a required field missing, null or blank, a field of the wrong
  * JSON type. 422 when it reads well but a value is outside what is allowed: an entityType or state not in its enum
- * (case matters), an expiresAfterSeconds outside 1..30. Every problem is listed; any 400 problem makes the answer 400.
+ * (case matters), an expiresAfterSeconds outside 1..30. Any 400 problem makes the answer 400, listing every 400
+ * problem; otherwise the answer is 422, listing every 422 problem.
  */
 final class MessageValidator {
 

@@ -53,25 +53,33 @@ final class MessagingEndpoint implements HttpHandler {
     }
 
     @Override
-    public void handle(HttpExchange exchange) {
+    public void handle(HttpExchange exchange) throws IOException {
         Route route = routeOf(exchange.getRequestURI().getPath());
         if (route == null) {
-            refuse(exchange, Refusal.notFound("path", "no such resource"));
-        } else if (!"POST".equals(exchange.getRequestMethod())) {
+            refuse(exchange, Refusal.noSuchResource());
+            return;
+        }
+        if (!"POST".equals(exchange.getRequestMethod())) {
             refuse(exchange, Refusal.methodNotAllowed(exchange.getRequestMethod(), "POST"));
-        } else {
-            FaultDice faults = dice.get();
-            FaultDice.Decision decision = faults.forMessagingCall();
-            if (decision.delayMillis() == 0) {
-                answer(exchange, route, decision.fate(), faults.faults());
-            } else {
-                delays.schedule(() -> answerLater(exchange, route, decision.fate(), faults.faults()),
-                        decision.delayMillis(), TimeUnit.MILLISECONDS);
-            }
+            return;
+        }
+        FaultDice faults = dice.get();
+        FaultDice.Decision decision = faults.forMessagingCall();
+        FaultDice.Fate fate = decision.fate();
+        boolean drops = fate == FaultDice.Fate.DROP_CONNECTION || fate == FaultDice.Fate.DROP_AFTER_ACCEPT;
+        if (decision.delayMillis() > 0 && !drops) {
+            delays.schedule(() -> answerLater(exchange, route, fate, faults.faults()), decision.delayMillis(),
+                    TimeUnit.MILLISECONDS);
+        } else if (answer(exchange, route, fate, faults.faults())) {
+            record.countDropped();
+            LOG.debug("{} {} -> connection dropped", exchange.getRequestMethod(), exchange.getRequestURI().getPath());
+            // thrown, the JDK server closes the connection and forgets it; exchange.close() before any response
+            // would leave its bookkeeping (some 5 KB) behind until the server stops
+            throw new IOException("connection dropped by fault injection");
         }
     }
 
-    /** The delay thread only waits; the answer is worked out on a worker like any other. */
+    /** The delay thread only waits; the answer is worked out on a worker like any other. Drops are never delayed. */
     private void answerLater(HttpExchange exchange, Route route, FaultDice.Fate fate, Faults faults) {
         try {
             workers.execute(() -> answer(exchange, route, fate, faults));
@@ -80,7 +88,8 @@ final class MessagingEndpoint implements HttpHandler {
         }
     }
 
-    private void answer(HttpExchange exchange, Route route, FaultDice.Fate fate, Faults faults) {
+    /** Answers the call, or returns true, without answering, when the connection is to be dropped instead. */
+    private boolean answer(HttpExchange exchange, Route route, FaultDice.Fate fate, Faults faults) {
         try {
             switch (fate) {
                 case TOO_MANY_REQUESTS -> throw Refusal.withHeader(
@@ -89,8 +98,7 @@ final class MessagingEndpoint implements HttpHandler {
                 case SERVER_ERROR -> throw Refusal.of(500, "request", "internal", "internal server error");
                 case UNAVAILABLE -> throw unavailable(faults.unavailableRetryAfterSeconds());
                 case DROP_CONNECTION -> {
-                    drop(exchange);
-                    return;
+                    return true;
                 }
                 default -> {
                     // ANSWER and DROP_AFTER_ACCEPT go through every check
@@ -104,17 +112,19 @@ final class MessagingEndpoint implements HttpHandler {
             byte[] body = exchange.getRequestBody().readAllBytes();
             record.accept(route.userId(), validator.validate(route.operation(), headers, body));
             if (fate == FaultDice.Fate.DROP_AFTER_ACCEPT) {
-                drop(exchange);
-            } else {
-                replies.empty(exchange, 202);
+                return true;
             }
+            replies.empty(exchange, 202);
         } catch (Refusal refusal) {
             refuse(exchange, refusal);
-        } catch (IOException | RuntimeException e) {
-            // the client went away or the server is stopping: nothing is left to answer
-            LOG.debug("messaging call ended without an answer: {}", e.toString());
+        } catch (IOException clientGone) {
+            LOG.debug("messaging call ended without an answer: {}", clientGone.toString());
             exchange.close();
+        } catch (RuntimeException bug) {
+            LOG.warn("messaging call failed inside the simulator", bug);
+            refuse(exchange, Refusal.of(500, "request", "internal", "internal server error"));
         }
+        return false;
     }
 
     private void authenticate(Headers headers) {
@@ -152,11 +162,6 @@ final class MessagingEndpoint implements HttpHandler {
         } catch (IOException clientGone) {
             exchange.close();
         }
-    }
-
-    private void drop(HttpExchange exchange) {
-        record.countDropped();
-        replies.drop(exchange);
     }
 
     /** {orgId}/messaging/users/{userId}/{operation} after the prefix, or null for any other path. */

@@ -42,6 +42,10 @@ final class Refusal extends RuntimeException {
                 "method " + method + " is not allowed here, only " + allowed), "Allow", allowed);
     }
 
+    static Refusal noSuchResource() {
+        return notFound("path", "no such resource");
+    }
+
     static Refusal notFound(String scope, String message) {
         return of(404, scope, "notFound", message);
     }

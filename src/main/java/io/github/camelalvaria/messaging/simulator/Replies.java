@@ -32,14 +32,6 @@ final class Replies {
         write(exchange, refusal.status, refusal.body, refusal.getMessage());
     }
 
-    /** Closes the connection before any response byte, so the client sees a connection failure, not a status. */
-    void drop(HttpExchange exchange) {
-        exchange.close();
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("{} {} -> connection dropped", exchange.getRequestMethod(), exchange.getRequestURI().getPath());
-        }
-    }
-
     private void write(HttpExchange exchange, int status, Object body, String reason) throws IOException {
         if (body == null) {
             exchange.sendResponseHeaders(status, -1);

@@ -69,7 +69,7 @@ final class TokenEndpoint implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         if (!PATH.equals(exchange.getRequestURI().getPath())) {
-            replies.refuse(exchange, Refusal.notFound("path", "no such resource"));
+            replies.refuse(exchange, Refusal.noSuchResource());
             return;
         }
         if (!"POST".equals(exchange.getRequestMethod())) {

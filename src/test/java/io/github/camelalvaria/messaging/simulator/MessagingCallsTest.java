@@ -11,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 
 import static io.github.camelalvaria.messaging.simulator.SimulatorClient.DEMO_BODY_TEXT;
 import static io.github.camelalvaria.messaging.simulator.SimulatorClient.assertError;
@@ -104,6 +106,26 @@ class MessagingCallsTest {
         assertThat(simulator.accepted("4321")).extracting(AcceptedMessage::sequence).containsExactly(1L, 3L);
         assertThat(simulator.accepted("4322")).extracting(AcceptedMessage::sequence).containsExactly(2L);
         assertThat(simulator.record().acceptedCount()).isEqualTo(3);
+    }
+
+    @Test
+    void recordsEveryOneOfManyConcurrentCallsOnce() {
+        String token = client.token();
+        int calls = 200;
+
+        List<CompletableFuture<HttpResponse<String>>> responses = IntStream.range(0, calls)
+                .mapToObj(call -> HTTP.sendAsync(client.request("POST", messagingPath("agent-1", "sendText"),
+                        client.headers(token), textBody(call % 2 == 0 ? "4321" : "4322", "call " + call)),
+                        HttpResponse.BodyHandlers.ofString()))
+                .toList();
+
+        assertThat(responses).allSatisfy(response -> assertThat(response.join().statusCode()).isEqualTo(202));
+        List<AcceptedMessage> accepted = simulator.record().interactions().stream()
+                .flatMap(interaction -> interaction.accepted().stream()).toList();
+        assertThat(accepted).extracting(AcceptedMessage::sequence).doesNotHaveDuplicates()
+                .allSatisfy(sequence -> assertThat(sequence).isBetween(1L, (long) calls));
+        assertThat(accepted).extracting(AcceptedMessage::text).doesNotHaveDuplicates().hasSize(calls);
+        assertThat(simulator.accepted("4321")).extracting(AcceptedMessage::sequence).isSorted();
     }
 
     @Test
