@@ -53,12 +53,16 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "expiresAfterSeconds": getOrCreateConfiguration(target).setExpiresAfterSeconds(property(camelContext, java.lang.Integer.class, value)); return true;
         case "httpclient":
         case "httpClient": getOrCreateConfiguration(target).setHttpClient(property(camelContext, org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class, value)); return true;
+        case "inactivitydelay":
+        case "inactivityDelay": getOrCreateConfiguration(target).setInactivityDelay(property(camelContext, int.class, value)); return true;
         case "interactionid":
         case "interactionId": getOrCreateConfiguration(target).setInteractionId(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxconnectionsperhost":
         case "maxConnectionsPerHost": getOrCreateConfiguration(target).setMaxConnectionsPerHost(property(camelContext, int.class, value)); return true;
+        case "maxevents":
+        case "maxEvents": getOrCreateConfiguration(target).setMaxEvents(property(camelContext, int.class, value)); return true;
         case "maxretryafter":
         case "maxRetryAfter": getOrCreateConfiguration(target).setMaxRetryAfter(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "orgid":
@@ -69,6 +73,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "proxyPort": getOrCreateConfiguration(target).setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "requireacknowledgement":
+        case "requireAcknowledgement": getOrCreateConfiguration(target).setRequireAcknowledgement(property(camelContext, boolean.class, value)); return true;
         case "retryablestatuscodes":
         case "retryableStatusCodes": getOrCreateConfiguration(target).setRetryableStatusCodes(property(camelContext, java.lang.String.class, value)); return true;
         case "scope": getOrCreateConfiguration(target).setScope(property(camelContext, java.lang.String.class, value)); return true;
@@ -115,12 +121,16 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "expiresAfterSeconds": return java.lang.Integer.class;
         case "httpclient":
         case "httpClient": return org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class;
+        case "inactivitydelay":
+        case "inactivityDelay": return int.class;
         case "interactionid":
         case "interactionId": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "maxconnectionsperhost":
         case "maxConnectionsPerHost": return int.class;
+        case "maxevents":
+        case "maxEvents": return int.class;
         case "maxretryafter":
         case "maxRetryAfter": return long.class;
         case "orgid":
@@ -131,6 +141,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "proxyPort": return java.lang.Integer.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
+        case "requireacknowledgement":
+        case "requireAcknowledgement": return boolean.class;
         case "retryablestatuscodes":
         case "retryableStatusCodes": return java.lang.String.class;
         case "scope": return java.lang.String.class;
@@ -178,12 +190,16 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "expiresAfterSeconds": return getOrCreateConfiguration(target).getExpiresAfterSeconds();
         case "httpclient":
         case "httpClient": return getOrCreateConfiguration(target).getHttpClient();
+        case "inactivitydelay":
+        case "inactivityDelay": return getOrCreateConfiguration(target).getInactivityDelay();
         case "interactionid":
         case "interactionId": return getOrCreateConfiguration(target).getInteractionId();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxconnectionsperhost":
         case "maxConnectionsPerHost": return getOrCreateConfiguration(target).getMaxConnectionsPerHost();
+        case "maxevents":
+        case "maxEvents": return getOrCreateConfiguration(target).getMaxEvents();
         case "maxretryafter":
         case "maxRetryAfter": return getOrCreateConfiguration(target).getMaxRetryAfter();
         case "orgid":
@@ -194,6 +210,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "proxyPort": return getOrCreateConfiguration(target).getProxyPort();
         case "requesttimeout":
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();
+        case "requireacknowledgement":
+        case "requireAcknowledgement": return getOrCreateConfiguration(target).isRequireAcknowledgement();
         case "retryablestatuscodes":
         case "retryableStatusCodes": return getOrCreateConfiguration(target).getRetryableStatusCodes();
         case "scope": return getOrCreateConfiguration(target).getScope();

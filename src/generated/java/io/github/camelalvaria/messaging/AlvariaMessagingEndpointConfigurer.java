@@ -43,12 +43,16 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "expiresAfterSeconds": target.getConfiguration().setExpiresAfterSeconds(property(camelContext, java.lang.Integer.class, value)); return true;
         case "httpclient":
         case "httpClient": target.getConfiguration().setHttpClient(property(camelContext, org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class, value)); return true;
+        case "inactivitydelay":
+        case "inactivityDelay": target.getConfiguration().setInactivityDelay(property(camelContext, int.class, value)); return true;
         case "interactionid":
         case "interactionId": target.getConfiguration().setInteractionId(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxconnectionsperhost":
         case "maxConnectionsPerHost": target.getConfiguration().setMaxConnectionsPerHost(property(camelContext, int.class, value)); return true;
+        case "maxevents":
+        case "maxEvents": target.getConfiguration().setMaxEvents(property(camelContext, int.class, value)); return true;
         case "maxretryafter":
         case "maxRetryAfter": target.getConfiguration().setMaxRetryAfter(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "orgid":
@@ -59,6 +63,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "proxyPort": target.getConfiguration().setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "requireacknowledgement":
+        case "requireAcknowledgement": target.getConfiguration().setRequireAcknowledgement(property(camelContext, boolean.class, value)); return true;
         case "retryablestatuscodes":
         case "retryableStatusCodes": target.getConfiguration().setRetryableStatusCodes(property(camelContext, java.lang.String.class, value)); return true;
         case "scope": target.getConfiguration().setScope(property(camelContext, java.lang.String.class, value)); return true;
@@ -100,12 +106,16 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "expiresAfterSeconds": return java.lang.Integer.class;
         case "httpclient":
         case "httpClient": return org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class;
+        case "inactivitydelay":
+        case "inactivityDelay": return int.class;
         case "interactionid":
         case "interactionId": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "maxconnectionsperhost":
         case "maxConnectionsPerHost": return int.class;
+        case "maxevents":
+        case "maxEvents": return int.class;
         case "maxretryafter":
         case "maxRetryAfter": return long.class;
         case "orgid":
@@ -116,6 +126,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "proxyPort": return java.lang.Integer.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
+        case "requireacknowledgement":
+        case "requireAcknowledgement": return boolean.class;
         case "retryablestatuscodes":
         case "retryableStatusCodes": return java.lang.String.class;
         case "scope": return java.lang.String.class;
@@ -158,12 +170,16 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "expiresAfterSeconds": return target.getConfiguration().getExpiresAfterSeconds();
         case "httpclient":
         case "httpClient": return target.getConfiguration().getHttpClient();
+        case "inactivitydelay":
+        case "inactivityDelay": return target.getConfiguration().getInactivityDelay();
         case "interactionid":
         case "interactionId": return target.getConfiguration().getInteractionId();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxconnectionsperhost":
         case "maxConnectionsPerHost": return target.getConfiguration().getMaxConnectionsPerHost();
+        case "maxevents":
+        case "maxEvents": return target.getConfiguration().getMaxEvents();
         case "maxretryafter":
         case "maxRetryAfter": return target.getConfiguration().getMaxRetryAfter();
         case "orgid":
@@ -174,6 +190,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "proxyPort": return target.getConfiguration().getProxyPort();
         case "requesttimeout":
         case "requestTimeout": return target.getConfiguration().getRequestTimeout();
+        case "requireacknowledgement":
+        case "requireAcknowledgement": return target.getConfiguration().isRequireAcknowledgement();
         case "retryablestatuscodes":
         case "retryableStatusCodes": return target.getConfiguration().getRetryableStatusCodes();
         case "scope": return target.getConfiguration().getScope();

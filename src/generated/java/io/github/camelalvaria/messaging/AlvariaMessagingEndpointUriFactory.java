@@ -23,7 +23,7 @@ public class AlvariaMessagingEndpointUriFactory extends org.apache.camel.support
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(27);
+        Set<String> props = new HashSet<>(30);
         props.add("accessToken");
         props.add("apiKey");
         props.add("baseUrl");
@@ -34,15 +34,18 @@ public class AlvariaMessagingEndpointUriFactory extends org.apache.camel.support
         props.add("entityType");
         props.add("expiresAfterSeconds");
         props.add("httpClient");
+        props.add("inactivityDelay");
         props.add("interactionId");
         props.add("lazyStartProducer");
         props.add("maxConnectionsPerHost");
+        props.add("maxEvents");
         props.add("maxRetryAfter");
         props.add("operation");
         props.add("orgId");
         props.add("proxyHost");
         props.add("proxyPort");
         props.add("requestTimeout");
+        props.add("requireAcknowledgement");
         props.add("retryableStatusCodes");
         props.add("scope");
         props.add("sessionId");

@@ -5,12 +5,16 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.camelalvaria.messaging.client.AccessTokenSource;
 import io.github.camelalvaria.messaging.client.ClientCredentialsTokenSource;
 import io.github.camelalvaria.messaging.client.FailureMapper;
 import io.github.camelalvaria.messaging.client.HttpClientSettings;
+import io.github.camelalvaria.messaging.client.StreamingSession;
 import io.github.camelalvaria.messaging.model.ErrorResponse;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
@@ -43,9 +47,22 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
     private final Map<HttpClientSettings, Lease> httpClients = new HashMap<>();
     private final Map<ClientCredentialsTokenSource.Key, ClientCredentialsTokenSource> tokenSources
             = new ConcurrentHashMap<>();
+    private final Map<SessionKey, SessionLease> sessions = new HashMap<>();
+    private ScheduledExecutorService sessionScheduler;
 
     /** A shared client and how many started endpoints use it. */
     private record Lease(CloseableHttpAsyncClient client, int users) {
+    }
+
+    /** One managed streaming session per organization URL and credentials. */
+    record SessionKey(String organizationUrl, AccessTokenSource tokens, String apiKey) {
+        @Override
+        public String toString() {
+            return "SessionKey[" + organizationUrl + "]";
+        }
+    }
+
+    private record SessionLease(StreamingSession session, HttpClientSettings httpClient, int users) {
     }
 
     @Override
@@ -85,6 +102,55 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
         }
     }
 
+    /**
+     * The managed session for these credentials, created (not yet on the server: on first use) when no endpoint
+     * holds it. {@code httpClientSettings} is leased for as long as the session lives ({@code null}: a user's client).
+     */
+    synchronized StreamingSession acquireSession(
+            SessionKey key, CloseableHttpAsyncClient http, HttpClientSettings httpClientSettings,
+            StreamingSession.Settings settings, Duration requestTimeout, FailureMapper failures) throws Exception {
+        SessionLease lease = sessions.get(key);
+        if (lease == null) {
+            if (sessionScheduler == null) {
+                sessionScheduler = getCamelContext().getExecutorServiceManager()
+                        .newSingleThreadScheduledExecutor(this, "AlvariaStreamingSession");
+            }
+            if (httpClientSettings != null) {
+                acquireHttpClient(httpClientSettings);
+            }
+            lease = new SessionLease(new StreamingSession(http, key.tokens(), key.organizationUrl(), key.apiKey(),
+                                                          settings, requestTimeout, objectMapper, failures,
+                                                          sessionScheduler), httpClientSettings, 0);
+        }
+        sessions.put(key, new SessionLease(lease.session(), lease.httpClient(), lease.users() + 1));
+        return lease.session();
+    }
+
+    /** The last endpoint of a session stopped: the session is deleted on the server (waited for, briefly). */
+    void releaseSession(SessionKey key, Duration deleteTimeout) {
+        SessionLease lease;
+        synchronized (this) {
+            lease = sessions.get(key);
+            if (lease == null) {
+                return;
+            }
+            if (lease.users() > 1) {
+                sessions.put(key, new SessionLease(lease.session(), lease.httpClient(), lease.users() - 1));
+                return;
+            }
+            sessions.remove(key);
+        }
+        try {
+            lease.session().stop().get(deleteTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception timedOutOrFailed) {
+            LOG.warn("The streaming session was not deleted in time: {}", timedOutOrFailed.toString());
+        } finally {
+            if (lease.httpClient() != null) {
+                releaseHttpClient(lease.httpClient());
+            }
+        }
+    }
+
     ClientCredentialsTokenSource tokenSource(
             ClientCredentialsTokenSource.Key key, String clientSecret, Duration requestTimeout, FailureMapper failures) {
         return tokenSources.computeIfAbsent(key, k -> new ClientCredentialsTokenSource(
@@ -111,6 +177,12 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
 
     @Override
     protected synchronized void doStop() throws Exception {
+        sessions.values().forEach(lease -> lease.session().stop());
+        sessions.clear();
+        if (sessionScheduler != null) {
+            getCamelContext().getExecutorServiceManager().shutdownNow(sessionScheduler);
+            sessionScheduler = null;
+        }
         httpClients.values().forEach(lease -> lease.client().close(CloseMode.GRACEFUL));
         httpClients.clear();
         tokenSources.clear();

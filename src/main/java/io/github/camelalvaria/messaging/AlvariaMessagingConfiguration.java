@@ -34,8 +34,20 @@ public class AlvariaMessagingConfiguration implements Cloneable {
     @UriParam(defaultValue = "Agent", enums = "Agent,Monitor,System",
               description = "The type of the entity posting.")
     private String entityType = "Agent";
-    @UriParam(description = "The streaming session id sent as the via-client-sessionid header.")
+    @UriParam(description = "The streaming session id sent as the via-client-sessionid header. Unset, the component"
+                            + " creates and keeps alive a streaming session of its own.")
     private String sessionId;
+    @UriParam(label = "session", defaultValue = "120",
+              description = "The managed session's inactivityDelay: seconds without an events poll before the server"
+                            + " drops it.")
+    private int inactivityDelay = 120;
+    @UriParam(label = "session", defaultValue = "5",
+              description = "The managed session's maxEvents: the most events one poll returns.")
+    private int maxEvents = 5;
+    @UriParam(label = "session", defaultValue = "false",
+              description = "Create the managed session with requireAcknowledgement: events are acknowledged only"
+                            + " after their route succeeded, so a crash means redelivery rather than loss.")
+    private boolean requireAcknowledgement;
     @UriParam(label = "notification", defaultValue = "composing", enums = "composing",
               description = "The state a notification announces.")
     private String state = "composing";
@@ -155,6 +167,30 @@ public class AlvariaMessagingConfiguration implements Cloneable {
 
     public void setSessionId(String sessionId) {
         this.sessionId = sessionId;
+    }
+
+    public int getInactivityDelay() {
+        return inactivityDelay;
+    }
+
+    public void setInactivityDelay(int inactivityDelay) {
+        this.inactivityDelay = inactivityDelay;
+    }
+
+    public int getMaxEvents() {
+        return maxEvents;
+    }
+
+    public void setMaxEvents(int maxEvents) {
+        this.maxEvents = maxEvents;
+    }
+
+    public boolean isRequireAcknowledgement() {
+        return requireAcknowledgement;
+    }
+
+    public void setRequireAcknowledgement(boolean requireAcknowledgement) {
+        this.requireAcknowledgement = requireAcknowledgement;
     }
 
     public String getState() {

@@ -12,6 +12,7 @@ import io.github.camelalvaria.messaging.client.FixedAccessToken;
 import io.github.camelalvaria.messaging.client.HttpClientSettings;
 import io.github.camelalvaria.messaging.client.MessagingClient;
 import io.github.camelalvaria.messaging.client.PathSegment;
+import io.github.camelalvaria.messaging.client.StreamingSession;
 import org.apache.camel.AsyncEndpoint;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEndpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlvariaMessagingEndpoint.class);
+    private static final String STREAMING_SCOPE = "streamingapi";
 
     @UriPath(enums = "sendText,sendUrl,notification",
              description = "The call to make: sendText posts the body as text, sendUrl posts the body as a URL,"
@@ -50,6 +52,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
     private MessagingCallFactory callFactory;
     private MessagingClient client;
     private HttpClientSettings sharedHttpClient;
+    private AlvariaMessagingComponent.SessionKey managedSession;
 
     public AlvariaMessagingEndpoint(String uri, AlvariaMessagingComponent component,
                                     AlvariaMessagingConfiguration configuration) {
@@ -93,31 +96,51 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
             http = getComponent().acquireHttpClient(sharedHttpClient);
         }
         FailureMapper failures = getComponent().failureMapper(config.getRetryableStatusCodes());
+        Duration requestTimeout = Duration.ofMillis(config.getRequestTimeout());
+        boolean manageSession = config.getSessionId() == null;
         boolean fixedToken = config.getAccessToken() != null && !config.getAccessToken().isBlank();
         AccessTokenSource tokens = fixedToken
                 ? new FixedAccessToken(config.getAccessToken())
                 : getComponent().tokenSource(
                         new ClientCredentialsTokenSource.Key(config.getTokenUrl(), config.getClientId(),
-                                                             config.getOrgId(), config.getScope()),
-                        config.getClientSecret(), Duration.ofMillis(config.getRequestTimeout()), failures);
+                                                             config.getOrgId(), scope(config.getScope(), manageSession)),
+                        config.getClientSecret(), requestTimeout, failures);
         String organizationUrl = organizationUrl(config);
-        client = new MessagingClient(http, tokens, organizationUrl, config.getApiKey(),
-                                     Duration.ofMillis(config.getRequestTimeout()),
-                                     getComponent().getObjectMapper().writer(), failures);
+        StreamingSession session = null;
+        if (manageSession) {
+            managedSession = new AlvariaMessagingComponent.SessionKey(organizationUrl, tokens, config.getApiKey());
+            session = getComponent().acquireSession(
+                    managedSession, http, sharedHttpClient,
+                    new StreamingSession.Settings(config.getInactivityDelay(), config.getMaxEvents(),
+                                                  config.isRequireAcknowledgement()),
+                    requestTimeout, failures);
+        }
+        client = new MessagingClient(http, tokens, organizationUrl, config.getApiKey(), requestTimeout,
+                                     getComponent().getObjectMapper().writer(), failures, session);
         warnIfPlainHttpLeavesTheMachine(organizationUrl);
-        LOG.info("alvaria-messaging:{} ready for {} with {}", operation, organizationUrl,
-                 fixedToken ? "a fixed access token"
-                         : "client credentials of client " + config.getClientId());
+        LOG.info("alvaria-messaging:{} ready for {} with {} and {}", operation, organizationUrl,
+                 fixedToken ? "a fixed access token" : "client credentials of client " + config.getClientId(),
+                 manageSession ? "a managed streaming session" : "a configured session id");
     }
 
     @Override
     protected void doStop() throws Exception {
+        if (managedSession != null) {
+            getComponent().releaseSession(managedSession, Duration.ofMillis(configuration.getRequestTimeout()));
+            managedSession = null;
+        }
         if (sharedHttpClient != null) {
             getComponent().releaseHttpClient(sharedHttpClient);
             sharedHttpClient = null;
         }
         client = null;
         super.doStop();
+    }
+
+    /** A managed session is a streaming session: its token needs the streamingapi scope too. */
+    private static String scope(String configured, boolean manageSession) {
+        return manageSession && !java.util.Arrays.asList(configured.split(" ")).contains(STREAMING_SCOPE)
+                ? configured + " " + STREAMING_SCOPE : configured;
     }
 
     static String organizationUrl(AlvariaMessagingConfiguration config) {
@@ -213,6 +236,8 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
             positive("connectTimeout", config.getConnectTimeout());
             positive("requestTimeout", config.getRequestTimeout());
             positive("maxConnectionsPerHost", config.getMaxConnectionsPerHost());
+            positive("inactivityDelay", config.getInactivityDelay());
+            positive("maxEvents", config.getMaxEvents());
             if (config.getMaxRetryAfter() < 0) {
                 throw invalid("maxRetryAfter", "must not be negative");
             }

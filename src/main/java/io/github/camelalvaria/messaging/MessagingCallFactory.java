@@ -45,8 +45,12 @@ final class MessagingCallFactory {
         Input input = new Input(operation.name(), message, fields);
 
         String userId = input.required("userId", null, AlvariaMessagingConstants.USER_ID, options.getUserId());
-        String sessionId = input.headerSafe("sessionId",
-                input.required("sessionId", null, AlvariaMessagingConstants.SESSION_ID, options.getSessionId()));
+        // no session id at all: the call uses the session the component manages
+        Object sessionHeader = message.getHeader(AlvariaMessagingConstants.SESSION_ID);
+        String sessionId = sessionHeader != null
+                ? input.headerSafe("sessionId", input.required("sessionId", null, AlvariaMessagingConstants.SESSION_ID,
+                                                               null))
+                : options.getSessionId();
         String interactionId = input.required("interactionId", "interactionId",
                                               AlvariaMessagingConstants.INTERACTION_ID, options.getInteractionId());
         String entityName = input.required("entityName", "entityName", AlvariaMessagingConstants.ENTITY_NAME,

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import mockwebserver3.Dispatcher;
@@ -33,6 +36,13 @@ final class MockAlvaria implements AutoCloseable {
     private final List<Instant> apiReceivedAt = new CopyOnWriteArrayList<>();
     private final AtomicInteger issuedTokens = new AtomicInteger();
     private volatile long tokenLifetimeSeconds = 3599;
+    private final Queue<MockResponse> sessionAnswers = new ConcurrentLinkedQueue<>();
+    private final BlockingQueue<MockResponse> pollAnswers = new LinkedBlockingQueue<>();
+    private final List<RecordedRequest> sessionRequests = new CopyOnWriteArrayList<>();
+    private final List<RecordedRequest> pollRequests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger createdSessions = new AtomicInteger();
+    private final AtomicInteger pollsInProgress = new AtomicInteger();
+    private final AtomicInteger concurrentPolls = new AtomicInteger();
 
     MockAlvaria() throws IOException {
         server.setDispatcher(new Dispatcher() {
@@ -43,6 +53,19 @@ final class MockAlvaria implements AutoCloseable {
                     MockResponse scripted = tokenAnswers.poll();
                     return scripted != null ? scripted : tokenResponse("token-" + issuedTokens.incrementAndGet());
                 }
+                String path = request.getUrl().encodedPath();
+                if (path.endsWith("/streaming/session")) {
+                    sessionRequests.add(request);
+                    MockResponse scripted = sessionAnswers.poll();
+                    return scripted != null ? scripted
+                            : "POST".equals(request.getMethod())
+                                    ? json(201, "{\"sessionId\":\"managed-" + createdSessions.incrementAndGet()
+                                                + "\",\"inactivityDelay\":120}")
+                                    : new MockResponse.Builder().code(204).build();
+                }
+                if (path.endsWith("/streaming/events")) {
+                    return poll(request);
+                }
                 apiReceivedAt.add(Instant.now());
                 apiRequests.add(request);
                 MockResponse scripted = apiAnswers.poll();
@@ -50,6 +73,23 @@ final class MockAlvaria implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    private MockResponse poll(RecordedRequest request) {
+        pollRequests.add(request);
+        if (pollsInProgress.incrementAndGet() > 1) {
+            concurrentPolls.incrementAndGet();
+        }
+        try {
+            // a long poll: held until an answer is scripted, or answered empty after a short wait
+            MockResponse scripted = pollAnswers.poll(100, TimeUnit.MILLISECONDS);
+            return scripted != null ? scripted : json(200, "{\"events\":[]}");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return json(200, "{\"events\":[]}");
+        } finally {
+            pollsInProgress.decrementAndGet();
+        }
     }
 
     MockResponse tokenResponse(String token) {
@@ -68,6 +108,28 @@ final class MockAlvaria implements AutoCloseable {
 
     void answerToken(MockResponse... answers) {
         tokenAnswers.addAll(List.of(answers));
+    }
+
+    void answerSession(MockResponse... answers) {
+        sessionAnswers.addAll(List.of(answers));
+    }
+
+    void answerPoll(MockResponse... answers) {
+        pollAnswers.addAll(List.of(answers));
+    }
+
+    /** POSTs and DELETEs of the streaming session, in order. */
+    List<RecordedRequest> sessionRequests() {
+        return sessionRequests;
+    }
+
+    List<RecordedRequest> pollRequests() {
+        return pollRequests;
+    }
+
+    /** How often a poll arrived while another was in progress: must stay 0. */
+    int concurrentPolls() {
+        return concurrentPolls.get();
     }
 
     void tokenLifetimeSeconds(long seconds) {

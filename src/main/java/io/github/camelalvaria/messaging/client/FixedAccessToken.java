@@ -23,6 +23,17 @@ public final class FixedAccessToken implements AccessTokenSource {
         return false;
     }
 
+    /** Equal tokens are one identity: endpoints with the same token share one streaming session. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof FixedAccessToken fixed && fixed.token.join().equals(token.join());
+    }
+
+    @Override
+    public int hashCode() {
+        return token.join().hashCode();
+    }
+
     @Override
     public String toString() {
         return "FixedAccessToken[xxxxxx]";

@@ -35,14 +35,16 @@ public final class MessagingClient {
     private final RequestConfig requestConfig;
     private final ObjectWriter writer;
     private final FailureMapper failures;
+    private final StreamingSession managedSession;
 
     /**
      * @param organizationUrl the base URL with the organization's path, e.g.
      *                        {@code https://acme.via.aspect-cloud.net/via/v2/organizations/acme}
+     * @param managedSession  the session for calls that name none; {@code null} when every call names its own
      */
     public MessagingClient(
             CloseableHttpAsyncClient http, AccessTokenSource tokens, String organizationUrl, String apiKey,
-            Duration requestTimeout, ObjectWriter writer, FailureMapper failures) {
+            Duration requestTimeout, ObjectWriter writer, FailureMapper failures, StreamingSession managedSession) {
         this.http = http;
         this.tokens = tokens;
         this.usersUrl = organizationUrl + "/messaging/users/";
@@ -50,11 +52,13 @@ public final class MessagingClient {
         this.requestConfig = RequestConfig.custom().setResponseTimeout(Timeout.of(requestTimeout)).build();
         this.writer = writer;
         this.failures = failures;
+        this.managedSession = managedSession;
     }
 
     /**
-     * Sends the call; on 401 the token is renewed once (when it can be) and the call sent again. The future fails with
-     * an {@link AlvariaMessagingException}.
+     * Sends the call; on 401 the token is renewed once (when it can be) and the call sent again; when the managed
+     * session turns out to be gone, it is created again and the call sent once more. The future fails with an
+     * {@link AlvariaMessagingException}.
      */
     public CompletableFuture<Integer> send(MessagingCall call) {
         byte[] json;
@@ -67,24 +71,31 @@ public final class MessagingClient {
         long started = System.nanoTime();
         // a future of our own, so that callers see the typed exception itself rather than a CompletionException
         CompletableFuture<Integer> result = new CompletableFuture<>();
-        attempt(call, uri, json, true).whenComplete((status, failure) -> {
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("{} interaction={} user={} -> {} in {} ms", call.operation(), call.body().interactionId(),
-                          call.userId(), status != null ? status : describe(failure),
-                          (System.nanoTime() - started) / 1_000_000);
-            }
-            if (failure != null) {
-                result.completeExceptionally(unwrap(failure));
-            } else {
-                result.complete(status);
-            }
-        });
+        boolean managed = call.sessionId() == null;
+        CompletableFuture<String> session = managed ? managedSession.id()
+                : CompletableFuture.completedFuture(call.sessionId());
+        session.thenCompose(sessionId -> attempt(call, uri, json, sessionId, true, managed))
+                .whenComplete((status, failure) -> {
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug("{} interaction={} user={} -> {} in {} ms", call.operation(),
+                                  call.body().interactionId(), call.userId(),
+                                  status != null ? status : describe(failure),
+                                  (System.nanoTime() - started) / 1_000_000);
+                    }
+                    if (failure != null) {
+                        result.completeExceptionally(unwrap(failure));
+                    } else {
+                        result.complete(status);
+                    }
+                });
         return result;
     }
 
-    private CompletableFuture<Integer> attempt(MessagingCall call, String uri, byte[] json, boolean mayRenew) {
+    private CompletableFuture<Integer> attempt(
+            MessagingCall call, String uri, byte[] json, String sessionId, boolean mayRenewToken,
+            boolean mayRecreateSession) {
         String operation = call.operation().name();
-        return tokens.token(http).thenCompose(token -> AsyncHttp.execute(http, request(call, uri, json, token))
+        return tokens.token(http).thenCompose(token -> AsyncHttp.execute(http, request(uri, json, token, sessionId))
                 .handle((response, failure) -> {
                     if (failure != null) {
                         throw new CompletionException(failures.fromTransport(operation, "POST", uri, unwrap(failure)));
@@ -96,20 +107,26 @@ public final class MessagingClient {
                     if (status >= 200 && status <= 299) {
                         return CompletableFuture.completedFuture(status);
                     }
-                    if (status == 401 && mayRenew && tokens.reject(token)) {
-                        return attempt(call, uri, json, false);
+                    AlvariaMessagingException failure
+                            = failures.fromResponse(operation, "POST", uri, response, apiKey, token);
+                    if (mayRecreateSession && StreamingSession.saysSessionIsGone(failure)) {
+                        managedSession.dropped(sessionId);
+                        return managedSession.id().thenCompose(
+                                newSession -> attempt(call, uri, json, newSession, mayRenewToken, false));
                     }
-                    return CompletableFuture.failedFuture(
-                            failures.fromResponse(operation, "POST", uri, response, apiKey, token));
+                    if (status == 401 && mayRenewToken && tokens.reject(token)) {
+                        return attempt(call, uri, json, sessionId, false, mayRecreateSession);
+                    }
+                    return CompletableFuture.failedFuture(failure);
                 }));
     }
 
-    private SimpleHttpRequest request(MessagingCall call, String uri, byte[] json, String token) {
+    private SimpleHttpRequest request(String uri, byte[] json, String token, String sessionId) {
         SimpleHttpRequest request = SimpleRequestBuilder.post(uri)
                 .setHeader(HttpHeaders.ACCEPT, ContentType.APPLICATION_JSON.getMimeType())
                 .setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
                 .setHeader(API_KEY_HEADER, apiKey)
-                .setHeader(SESSION_HEADER, call.sessionId())
+                .setHeader(SESSION_HEADER, sessionId)
                 .setBody(json, ContentType.APPLICATION_JSON)
                 .build();
         request.setConfig(requestConfig);

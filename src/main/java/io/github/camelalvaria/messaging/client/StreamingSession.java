@@ -1,0 +1,347 @@
+package io.github.camelalvaria.messaging.client;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.camelalvaria.messaging.AlvariaMessagingException;
+import io.github.camelalvaria.messaging.AlvariaRetryableException;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streaming session the component manages when no session id is configured: created on first need, kept alive by
+ * exactly one long poll of its events at a time, created again (once, however many sends find out at the same moment)
+ * when the server has dropped it, and deleted when the last endpoint using it stops.
+ * <p>
+ * The v2 request and event bodies are not in the API reference: the create body carries the configurable fields below,
+ * and answers are read leniently (unknown fields ignored; events as a JSON array or as the first array inside an
+ * object).
+ */
+public final class StreamingSession {
+
+    /** How the session is created. */
+    public record Settings(int inactivityDelaySeconds, int maxEvents, boolean requireAcknowledgement) {
+    }
+
+    static final String OPERATION = "streamingSession";
+    private static final Duration MAX_POLL_BACKOFF = Duration.ofSeconds(30);
+    /** A server that answers a long poll at once, with nothing, is not polled again sooner than this. */
+    private static final long MIN_EMPTY_POLL_INTERVAL_MILLIS = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingSession.class);
+
+    private final CloseableHttpAsyncClient http;
+    private final AccessTokenSource tokens;
+    private final String sessionUrl;
+    private final String eventsUrl;
+    private final String apiKey;
+    private final Settings settings;
+    private final ObjectMapper mapper;
+    private final FailureMapper failures;
+    private final ScheduledExecutorService scheduler;
+    private final RequestConfig requestConfig;
+    private final RequestConfig pollConfig;
+    private final List<Consumer<List<JsonNode>>> listeners = new ArrayList<>();
+
+    private String current;
+    private CompletableFuture<String> pending;
+    private boolean polling;
+    private boolean stopped;
+    private long created;
+
+    /**
+     * @param organizationUrl e.g. {@code https://acme.via.aspect-cloud.net/via/v2/organizations/acme}
+     */
+    public StreamingSession(
+            CloseableHttpAsyncClient http, AccessTokenSource tokens, String organizationUrl, String apiKey,
+            Settings settings, Duration requestTimeout, ObjectMapper mapper, FailureMapper failures,
+            ScheduledExecutorService scheduler) {
+        this.http = http;
+        this.tokens = tokens;
+        this.sessionUrl = organizationUrl + "/streaming/session";
+        this.eventsUrl = organizationUrl + "/streaming/events";
+        this.apiKey = apiKey;
+        this.settings = settings;
+        this.mapper = mapper;
+        this.failures = failures;
+        this.scheduler = scheduler;
+        this.requestConfig = RequestConfig.custom().setResponseTimeout(Timeout.of(requestTimeout)).build();
+        // a server holds a long poll at most until the session would expire: longer silence means a dead connection
+        this.pollConfig = RequestConfig.custom()
+                .setResponseTimeout(Timeout.ofSeconds(settings.inactivityDelaySeconds())).build();
+    }
+
+    /** The live session's id, creating the session when there is none. */
+    public synchronized CompletableFuture<String> id() {
+        if (stopped) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the streaming session is stopped"));
+        }
+        if (current != null) {
+            return CompletableFuture.completedFuture(current);
+        }
+        if (pending == null) {
+            CompletableFuture<String> creation = new CompletableFuture<>();
+            pending = creation;
+            create().whenComplete((id, failure) -> {
+                synchronized (this) {
+                    pending = null;
+                    if (id != null) {
+                        current = id;
+                        created++;
+                    }
+                }
+                if (failure != null) {
+                    creation.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure);
+                } else {
+                    creation.complete(id);
+                    pollSoon(0);
+                }
+            });
+        }
+        return pending;
+    }
+
+    /** The server said {@code id} is gone: the next {@link #id()} creates a new session (unless one already has). */
+    public synchronized void dropped(String id) {
+        if (id != null && id.equals(current)) {
+            LOG.info("The streaming session was dropped by the server; creating a new one");
+            current = null;
+        }
+    }
+
+    /** Whether a failed answer says that the session in it no longer exists. */
+    public static boolean saysSessionIsGone(AlvariaMessagingException failure) {
+        int status = failure.getStatusCode();
+        if (status == 410) {
+            return true;
+        }
+        if (status != 404 && status != 401 && status != 403 && status != 400) {
+            return false;
+        }
+        return failure.getErrorResponse().map(error -> mentionsSession(error.message())
+                || error.errors().stream().anyMatch(detail -> mentionsSession(detail.scope())
+                        || mentionsSession(detail.reason()) || mentionsSession(detail.message())))
+                .orElse(false);
+    }
+
+    /** Receives each non-empty batch of events, on the poller's thread, in order. */
+    public synchronized void addListener(Consumer<List<JsonNode>> listener) {
+        listeners.add(listener);
+    }
+
+    /** How many sessions were created so far (1 unless the server dropped one). */
+    public synchronized long createdCount() {
+        return created;
+    }
+
+    /** Stops polling and deletes the session on the server. */
+    public CompletableFuture<Void> stop() {
+        String id;
+        synchronized (this) {
+            stopped = true;
+            id = current;
+            current = null;
+        }
+        if (id == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return tokens.token(http)
+                .thenCompose(token -> AsyncHttp.execute(http, request(SimpleRequestBuilder.delete(sessionUrl), token,
+                                                                      id, requestConfig)))
+                .handle((response, failure) -> {
+                    if (failure != null || response.getCode() >= 300) {
+                        LOG.warn("Deleting the streaming session failed ({}); the server drops it after {} s",
+                                 failure != null ? failure.getClass().getSimpleName() : "HTTP " + response.getCode(),
+                                 settings.inactivityDelaySeconds());
+                    } else {
+                        LOG.info("Deleted the streaming session");
+                    }
+                    return null;
+                });
+    }
+
+    private CompletableFuture<String> create() {
+        byte[] body;
+        try {
+            body = mapper.writeValueAsBytes(Map.of("inactivityDelay", settings.inactivityDelaySeconds(),
+                                                   "maxEvents", settings.maxEvents(),
+                                                   "requireAcknowledgement", settings.requireAcknowledgement()));
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return tokens.token(http).thenCompose(token -> {
+            SimpleHttpRequest request = request(
+                    SimpleRequestBuilder.post(sessionUrl).setBody(body, ContentType.APPLICATION_JSON), token, null,
+                    requestConfig);
+            return AsyncHttp.execute(http, request).handle((response, failure) -> {
+                if (failure != null) {
+                    throw new CompletionException(failures.fromTransport(OPERATION, "POST", sessionUrl, failure));
+                }
+                if (response.getCode() < 200 || response.getCode() > 299) {
+                    throw new CompletionException(
+                            failures.fromResponse(OPERATION, "POST", sessionUrl, response, apiKey, token));
+                }
+                String id = sessionId(response);
+                if (id == null) {
+                    // a 2xx without an id is a broken gateway or service, worth trying again later
+                    throw new CompletionException(new AlvariaRetryableException(
+                            OPERATION + " failed: HTTP " + response.getCode() + " from POST " + sessionUrl
+                            + " carried no sessionId", OPERATION, sessionUrl, response.getCode(), "No session id",
+                            Map.of(), null, null, null, null));
+                }
+                LOG.info("Created a streaming session (inactivityDelay {} s)", settings.inactivityDelaySeconds());
+                return id;
+            });
+        });
+    }
+
+    private String sessionId(SimpleHttpResponse response) {
+        try {
+            JsonNode id = mapper.readTree(response.getBodyBytes()).path("sessionId");
+            return id.isTextual() && !id.asText().isBlank() ? id.asText() : null;
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    /** Starts the next poll unless one is running: never two polls on one session. */
+    private void pollSoon(long delayMillis) {
+        synchronized (this) {
+            if (polling || stopped) {
+                return;
+            }
+            polling = true;
+        }
+        if (delayMillis == 0) {
+            poll(0);
+        } else {
+            scheduler.schedule(() -> poll(delayMillis), delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** @param lastBackoffMillis the wait before this poll, doubled after each failure in a row */
+    private void poll(long lastBackoffMillis) {
+        String id;
+        synchronized (this) {
+            id = current;
+            if (stopped || id == null) {
+                polling = false;
+                return;
+            }
+        }
+        long started = System.nanoTime();
+        tokens.token(http)
+                .thenCompose(token -> AsyncHttp.execute(http, request(SimpleRequestBuilder.get(eventsUrl), token, id,
+                                                                      pollConfig))
+                        .thenApply(response -> {
+                            if (response.getCode() >= 200 && response.getCode() <= 299) {
+                                List<JsonNode> events = events(response);
+                                deliver(events);
+                                long elapsed = (System.nanoTime() - started) / 1_000_000;
+                                return events.isEmpty() ? Math.max(0, MIN_EMPTY_POLL_INTERVAL_MILLIS - elapsed) : 0L;
+                            }
+                            AlvariaMessagingException failure
+                                    = failures.fromResponse(OPERATION, "GET", eventsUrl, response, apiKey, token);
+                            if (saysSessionIsGone(failure)) {
+                                dropped(id);
+                                return -1L;
+                            }
+                            if (response.getCode() == 401) {
+                                tokens.reject(token);
+                            }
+                            throw new CompletionException(failure);
+                        }))
+                .whenComplete((outcome, failure) -> {
+                    long backoff = outcome != null && outcome > 0 ? outcome : 0;
+                    if (failure != null) {
+                        backoff = Math.min(Math.max(1000, lastBackoffMillis * 2), MAX_POLL_BACKOFF.toMillis());
+                        LOG.warn("Polling the streaming session's events failed, next poll in {} ms: {}", backoff,
+                                 failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage());
+                    }
+                    boolean recreate = outcome != null && outcome < 0;
+                    synchronized (this) {
+                        polling = false;
+                    }
+                    if (recreate) {
+                        // the next id() creates the session and starts polling it
+                        id().exceptionally(creationFailure -> {
+                            LOG.warn("Re-creating the streaming session failed: {}", creationFailure.getMessage());
+                            return null;
+                        });
+                    } else {
+                        pollSoon(backoff);
+                    }
+                });
+    }
+
+    private List<JsonNode> events(SimpleHttpResponse response) {
+        try {
+            byte[] body = response.getBodyBytes();
+            JsonNode answer = body == null || body.length == 0 ? mapper.nullNode() : mapper.readTree(body);
+            if (answer.isArray()) {
+                return list(answer);
+            }
+            for (JsonNode field : answer) {
+                if (field.isArray()) {
+                    return list(field);
+                }
+            }
+            return List.of();
+        } catch (IOException unreadable) {
+            LOG.warn("Skipped an events answer that is not JSON ({} bytes)",
+                     response.getBodyBytes() == null ? 0 : response.getBodyBytes().length);
+            return List.of();
+        }
+    }
+
+    private static List<JsonNode> list(JsonNode array) {
+        List<JsonNode> events = new ArrayList<>(array.size());
+        array.forEach(events::add);
+        return events;
+    }
+
+    private void deliver(List<JsonNode> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        List<Consumer<List<JsonNode>>> receivers;
+        synchronized (this) {
+            receivers = List.copyOf(listeners);
+        }
+        receivers.forEach(listener -> listener.accept(events));
+    }
+
+    private SimpleHttpRequest request(SimpleRequestBuilder builder, String token, String sessionId, RequestConfig config) {
+        builder.setHeader(HttpHeaders.ACCEPT, ContentType.APPLICATION_JSON.getMimeType())
+                .setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .setHeader(MessagingClient.API_KEY_HEADER, apiKey);
+        if (sessionId != null) {
+            builder.setHeader(MessagingClient.SESSION_HEADER, sessionId);
+        }
+        SimpleHttpRequest request = builder.build();
+        request.setConfig(config);
+        return request;
+    }
+
+    private static boolean mentionsSession(String text) {
+        return text != null && text.toLowerCase(java.util.Locale.ROOT).contains("session");
+    }
+}

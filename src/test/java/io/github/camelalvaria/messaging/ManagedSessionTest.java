@@ -1,0 +1,138 @@
+package io.github.camelalvaria.messaging;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** With no session id configured, the component creates, keeps alive, re-creates and deletes a streaming session. */
+class ManagedSessionTest extends AlvariaTestSupport {
+
+    private static final String URI = "alvaria-messaging:sendText?interactionId=4321";
+    private static final String SESSION_GONE = "{\"code\":404,\"message\":\"session not found\",\"errors\":[{\"scope\":"
+                                               + "\"header\",\"reason\":\"sessionNotFound\",\"message\":"
+                                               + "\"via-client-sessionid is not a live session\"}]}";
+
+    @Override
+    protected CamelContext createCamelContext() throws Exception {
+        CamelContext context = super.createCamelContext();
+        context.getComponent("alvaria-messaging", AlvariaMessagingComponent.class).getConfiguration()
+                .setSessionId(null);
+        return context;
+    }
+
+    @AfterEach
+    void neverTwoPollsAtOnce() {
+        assertThat(alvaria.concurrentPolls()).isZero();
+    }
+
+    @Test
+    void theFirstSendCreatesTheSessionAndEverySendUsesIt() throws Exception {
+        send(URI, "one");
+        send(URI, "two");
+
+        RecordedRequest create = alvaria.sessionRequests().get(0);
+        assertThat(create.getMethod()).isEqualTo("POST");
+        assertThat(create.getTarget()).isEqualTo("/via/v2/organizations/acme/streaming/session");
+        assertThat(new ObjectMapper().readTree(create.getBody().utf8())).isEqualTo(new ObjectMapper().readTree(
+                "{\"inactivityDelay\":120,\"maxEvents\":5,\"requireAcknowledgement\":false}"));
+        assertThat(alvaria.tokenRequests().get(0).getBody().utf8()).endsWith("scope=messagingapi+streamingapi");
+        assertThat(alvaria.apiRequests()).extracting(r -> r.getHeaders().get("via-client-sessionid"))
+                .containsExactly("managed-1", "managed-1");
+    }
+
+    @Test
+    void theSessionIsKeptAliveByOnePollAtATime() {
+        send(URI, "start");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> alvaria.pollRequests().size() >= 5);
+        assertThat(alvaria.pollRequests()).allSatisfy(poll -> {
+            assertThat(poll.getTarget()).isEqualTo("/via/v2/organizations/acme/streaming/events");
+            assertThat(poll.getHeaders().get("via-client-sessionid")).isEqualTo("managed-1");
+        });
+    }
+
+    @Test
+    void sendsRacingIntoNoSessionCreateOne() {
+        List<CompletableFuture<Exchange>> sends = IntStream.range(0, 30)
+                .mapToObj(i -> template.asyncSend(URI, exchange -> exchange.getMessage().setBody("m" + i))).toList();
+        sends.forEach(CompletableFuture::join);
+
+        assertThat(sends).allSatisfy(send -> assertThat(send.join().getException()).isNull());
+        assertThat(alvaria.sessionRequests()).hasSize(1);
+    }
+
+    @Test
+    void aSendThatFindsTheSessionGoneIsRetriedOnceOnANewSession() {
+        send(URI, "first");
+        alvaria.answerApi(MockAlvaria.json(404, SESSION_GONE));
+
+        Exchange exchange = send(URI, "second");
+
+        assertThat(exchange.getException()).isNull();
+        assertThat(alvaria.apiRequests()).extracting(r -> r.getHeaders().get("via-client-sessionid"))
+                .containsExactly("managed-1", "managed-1", "managed-2");
+    }
+
+    @Test
+    void aSessionGoneTwiceIsATypedFailure() {
+        alvaria.answerApi(MockAlvaria.json(404, SESSION_GONE), MockAlvaria.json(404, SESSION_GONE));
+
+        Exception failure = send(URI, "hello").getException();
+
+        assertThat(failure).isInstanceOf(AlvariaPermanentException.class).hasMessageContaining("session not found");
+        assertThat(alvaria.apiRequests()).hasSize(2);
+    }
+
+    @Test
+    void aPollThatFindsTheSessionGoneCreatesANewOne() {
+        alvaria.answerPoll(MockAlvaria.json(404, SESSION_GONE));
+        send(URI, "start");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(alvaria.pollRequests())
+                .extracting(r -> r.getHeaders().get("via-client-sessionid")).contains("managed-2"));
+        send(URI, "after");
+        assertThat(alvaria.apiRequests().get(1).getHeaders().get("via-client-sessionid")).isEqualTo("managed-2");
+    }
+
+    @Test
+    void aFailingPollBacksOffAndGoesOn() {
+        alvaria.answerPoll(new MockResponse.Builder().code(503).build());
+        send(URI, "start");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> alvaria.pollRequests().size() >= 3);
+        assertThat(alvaria.sessionRequests()).hasSize(1);
+    }
+
+    @Test
+    void theSessionIsDeletedWhenTheLastEndpointStops() {
+        send(URI, "one");
+        send("alvaria-messaging:notification?interactionId=4321", null);
+
+        context.stop();
+
+        assertThat(alvaria.sessionRequests()).hasSize(2);
+        RecordedRequest delete = alvaria.sessionRequests().get(1);
+        assertThat(delete.getMethod()).isEqualTo("DELETE");
+        assertThat(delete.getHeaders().get("via-client-sessionid")).isEqualTo("managed-1");
+    }
+
+    @Test
+    void aSessionIdInTheHeaderIsUsedAsItIs() {
+        send(URI, "mine", AlvariaMessagingConstants.SESSION_ID, "my-own-session");
+
+        assertThat(alvaria.apiRequests().get(0).getHeaders().get("via-client-sessionid")).isEqualTo("my-own-session");
+        assertThat(alvaria.sessionRequests()).isEmpty();
+    }
+}
