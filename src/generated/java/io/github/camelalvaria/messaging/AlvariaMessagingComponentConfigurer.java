@@ -38,6 +38,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "baseurl":
         case "baseUrl": getOrCreateConfiguration(target).setBaseUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "clientid":
         case "clientId": getOrCreateConfiguration(target).setClientId(property(camelContext, java.lang.String.class, value)); return true;
         case "clientsecret":
@@ -49,6 +51,10 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "entityName": getOrCreateConfiguration(target).setEntityName(property(camelContext, java.lang.String.class, value)); return true;
         case "entitytype":
         case "entityType": getOrCreateConfiguration(target).setEntityType(property(camelContext, java.lang.String.class, value)); return true;
+        case "eventtypes":
+        case "eventTypes": getOrCreateConfiguration(target).setEventTypes(property(camelContext, java.lang.String.class, value)); return true;
+        case "eventsasjson":
+        case "eventsAsJson": getOrCreateConfiguration(target).setEventsAsJson(property(camelContext, boolean.class, value)); return true;
         case "expiresafterseconds":
         case "expiresAfterSeconds": getOrCreateConfiguration(target).setExpiresAfterSeconds(property(camelContext, java.lang.Integer.class, value)); return true;
         case "httpclient":
@@ -106,6 +112,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "autowiredEnabled": return boolean.class;
         case "baseurl":
         case "baseUrl": return java.lang.String.class;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return boolean.class;
         case "clientid":
         case "clientId": return java.lang.String.class;
         case "clientsecret":
@@ -117,6 +125,10 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "entityName": return java.lang.String.class;
         case "entitytype":
         case "entityType": return java.lang.String.class;
+        case "eventtypes":
+        case "eventTypes": return java.lang.String.class;
+        case "eventsasjson":
+        case "eventsAsJson": return boolean.class;
         case "expiresafterseconds":
         case "expiresAfterSeconds": return java.lang.Integer.class;
         case "httpclient":
@@ -175,6 +187,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "baseurl":
         case "baseUrl": return getOrCreateConfiguration(target).getBaseUrl();
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "clientid":
         case "clientId": return getOrCreateConfiguration(target).getClientId();
         case "clientsecret":
@@ -186,6 +200,10 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "entityName": return getOrCreateConfiguration(target).getEntityName();
         case "entitytype":
         case "entityType": return getOrCreateConfiguration(target).getEntityType();
+        case "eventtypes":
+        case "eventTypes": return getOrCreateConfiguration(target).getEventTypes();
+        case "eventsasjson":
+        case "eventsAsJson": return getOrCreateConfiguration(target).isEventsAsJson();
         case "expiresafterseconds":
         case "expiresAfterSeconds": return getOrCreateConfiguration(target).getExpiresAfterSeconds();
         case "httpclient":

@@ -29,6 +29,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "apiKey": target.getConfiguration().setApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "baseurl":
         case "baseUrl": target.getConfiguration().setBaseUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "clientid":
         case "clientId": target.getConfiguration().setClientId(property(camelContext, java.lang.String.class, value)); return true;
         case "clientsecret":
@@ -39,6 +41,14 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "entityName": target.getConfiguration().setEntityName(property(camelContext, java.lang.String.class, value)); return true;
         case "entitytype":
         case "entityType": target.getConfiguration().setEntityType(property(camelContext, java.lang.String.class, value)); return true;
+        case "eventtypes":
+        case "eventTypes": target.getConfiguration().setEventTypes(property(camelContext, java.lang.String.class, value)); return true;
+        case "eventsasjson":
+        case "eventsAsJson": target.getConfiguration().setEventsAsJson(property(camelContext, boolean.class, value)); return true;
+        case "exceptionhandler":
+        case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
+        case "exchangepattern":
+        case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "expiresafterseconds":
         case "expiresAfterSeconds": target.getConfiguration().setExpiresAfterSeconds(property(camelContext, java.lang.Integer.class, value)); return true;
         case "httpclient":
@@ -92,6 +102,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "apiKey": return java.lang.String.class;
         case "baseurl":
         case "baseUrl": return java.lang.String.class;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return boolean.class;
         case "clientid":
         case "clientId": return java.lang.String.class;
         case "clientsecret":
@@ -102,6 +114,14 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "entityName": return java.lang.String.class;
         case "entitytype":
         case "entityType": return java.lang.String.class;
+        case "eventtypes":
+        case "eventTypes": return java.lang.String.class;
+        case "eventsasjson":
+        case "eventsAsJson": return boolean.class;
+        case "exceptionhandler":
+        case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
+        case "exchangepattern":
+        case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "expiresafterseconds":
         case "expiresAfterSeconds": return java.lang.Integer.class;
         case "httpclient":
@@ -156,6 +176,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "apiKey": return target.getConfiguration().getApiKey();
         case "baseurl":
         case "baseUrl": return target.getConfiguration().getBaseUrl();
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "clientid":
         case "clientId": return target.getConfiguration().getClientId();
         case "clientsecret":
@@ -166,6 +188,14 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "entityName": return target.getConfiguration().getEntityName();
         case "entitytype":
         case "entityType": return target.getConfiguration().getEntityType();
+        case "eventtypes":
+        case "eventTypes": return target.getConfiguration().getEventTypes();
+        case "eventsasjson":
+        case "eventsAsJson": return target.getConfiguration().isEventsAsJson();
+        case "exceptionhandler":
+        case "exceptionHandler": return target.getExceptionHandler();
+        case "exchangepattern":
+        case "exchangePattern": return target.getExchangePattern();
         case "expiresafterseconds":
         case "expiresAfterSeconds": return target.getConfiguration().getExpiresAfterSeconds();
         case "httpclient":

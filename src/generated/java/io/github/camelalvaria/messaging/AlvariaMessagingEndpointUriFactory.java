@@ -23,15 +23,20 @@ public class AlvariaMessagingEndpointUriFactory extends org.apache.camel.support
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(30);
+        Set<String> props = new HashSet<>(35);
         props.add("accessToken");
         props.add("apiKey");
         props.add("baseUrl");
+        props.add("bridgeErrorHandler");
         props.add("clientId");
         props.add("clientSecret");
         props.add("connectTimeout");
         props.add("entityName");
         props.add("entityType");
+        props.add("eventTypes");
+        props.add("eventsAsJson");
+        props.add("exceptionHandler");
+        props.add("exchangePattern");
         props.add("expiresAfterSeconds");
         props.add("httpClient");
         props.add("inactivityDelay");

@@ -48,6 +48,12 @@ public class AlvariaMessagingConfiguration implements Cloneable {
               description = "Create the managed session with requireAcknowledgement: events are acknowledged only"
                             + " after their route succeeded, so a crash means redelivery rather than loss.")
     private boolean requireAcknowledgement;
+    @UriParam(label = "consumer", description = "Only events of these types (comma separated, e.g."
+                                                + " customerMessage,interactionEnded) become exchanges; unset, all do.")
+    private String eventTypes;
+    @UriParam(label = "consumer", defaultValue = "false",
+              description = "The event as its JSON text instead of a java.util.Map.")
+    private boolean eventsAsJson;
     @UriParam(label = "notification", defaultValue = "composing", enums = "composing",
               description = "The state a notification announces.")
     private String state = "composing";
@@ -191,6 +197,22 @@ public class AlvariaMessagingConfiguration implements Cloneable {
 
     public void setRequireAcknowledgement(boolean requireAcknowledgement) {
         this.requireAcknowledgement = requireAcknowledgement;
+    }
+
+    public String getEventTypes() {
+        return eventTypes;
+    }
+
+    public void setEventTypes(String eventTypes) {
+        this.eventTypes = eventTypes;
+    }
+
+    public boolean isEventsAsJson() {
+        return eventsAsJson;
+    }
+
+    public void setEventsAsJson(boolean eventsAsJson) {
+        this.eventsAsJson = eventsAsJson;
     }
 
     public String getState() {

@@ -10,11 +10,13 @@ public final class AlvariaMessagingConstants {
               javaType = "String", enums = "sendText,sendUrl,notification")
     public static final String OPERATION = "CamelAlvariaOperation";
 
-    @Metadata(description = "The Alvaria user (from the provisioning API) on whose behalf the message is posted.",
+    @Metadata(description = "The Alvaria user (from the provisioning API) on whose behalf the message is posted; on"
+                            + " an event, the user it concerns.",
               javaType = "String")
     public static final String USER_ID = "CamelAlvariaUserId";
 
-    @Metadata(description = "The interaction (chat or SMS conversation) the message is posted into.",
+    @Metadata(description = "The interaction (chat or SMS conversation) the message is posted into; on an event,"
+                            + " the interaction it happened in.",
               javaType = "String")
     public static final String INTERACTION_ID = "CamelAlvariaInteractionId";
 
@@ -34,6 +36,19 @@ public final class AlvariaMessagingConstants {
 
     @Metadata(description = "How many seconds (1 to 30) a notification stays active.", javaType = "Integer")
     public static final String EXPIRES_AFTER_SECONDS = "CamelAlvariaExpiresAfterSeconds";
+
+    @Metadata(label = "consumer", description = "The id of the streaming event (alvaria-messaging:events).",
+              javaType = "String")
+    public static final String EVENT_ID = "CamelAlvariaEventId";
+
+    @Metadata(label = "consumer", description = "The category of the streaming event, e.g. interaction.",
+              javaType = "String")
+    public static final String EVENT_CATEGORY = "CamelAlvariaEventCategory";
+
+    @Metadata(label = "consumer",
+              description = "The type of the streaming event, e.g. customerMessage, composing, interactionEnded.",
+              javaType = "String")
+    public static final String EVENT_TYPE = "CamelAlvariaEventType";
 
     @Metadata(label = "producer", description = "The HTTP status code the API answered with (set after the call).",
               javaType = "int")

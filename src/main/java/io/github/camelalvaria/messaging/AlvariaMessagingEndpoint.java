@@ -29,11 +29,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Post text, a URL or a typing notification into a live Alvaria chat or SMS interaction (Alvaria Public Cloud
- * Messaging REST API v2.0.1).
+ * Post text, a URL or a typing notification into a live Alvaria chat or SMS interaction, and receive the events of the
+ * streaming session (Alvaria Public Cloud Messaging REST API v2.0.1).
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "alvaria-messaging", title = "Alvaria Messaging",
-             syntax = "alvaria-messaging:operation", producerOnly = true,
+             syntax = "alvaria-messaging:operation",
              headersClass = AlvariaMessagingConstants.class,
              category = { Category.CHAT, Category.CLOUD, Category.API })
 public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEndpoint {
@@ -41,9 +41,10 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
     private static final Logger LOG = LoggerFactory.getLogger(AlvariaMessagingEndpoint.class);
     private static final String STREAMING_SCOPE = "streamingapi";
 
-    @UriPath(enums = "sendText,sendUrl,notification",
-             description = "The call to make: sendText posts the body as text, sendUrl posts the body as a URL,"
-                           + " notification posts a typing (composing) state.")
+    @UriPath(enums = "sendText,sendUrl,notification,events",
+             description = "What the endpoint does: sendText posts the body as text, sendUrl posts the body as a URL,"
+                           + " notification posts a typing (composing) state (producers); events receives the"
+                           + " managed streaming session's events (consumer).")
     @Metadata(required = true)
     private AlvariaOperation operation;
     @UriParam
@@ -51,6 +52,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
 
     private MessagingCallFactory callFactory;
     private MessagingClient client;
+    private StreamingSession session;
     private HttpClientSettings sharedHttpClient;
     private AlvariaMessagingComponent.SessionKey managedSession;
 
@@ -67,12 +69,23 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
 
     @Override
     public Producer createProducer() {
+        if (!operation.sends()) {
+            throw new IllegalArgumentException("alvaria-messaging:events is a consumer: use it in from(), and"
+                                               + " sendText, sendUrl or notification in to()");
+        }
         return new AlvariaMessagingProducer(this);
     }
 
     @Override
-    public Consumer createConsumer(Processor processor) {
-        throw new UnsupportedOperationException("alvaria-messaging endpoints only send; they cannot consume");
+    public Consumer createConsumer(Processor processor) throws Exception {
+        if (operation.sends()) {
+            throw new IllegalArgumentException("alvaria-messaging:" + operation + " only sends: consume"
+                                               + " alvaria-messaging:events instead");
+        }
+        AlvariaMessagingConsumer consumer
+                = new AlvariaMessagingConsumer(this, processor, getComponent().getObjectMapper());
+        configureConsumer(consumer);
+        return consumer;
     }
 
     @Override
@@ -97,7 +110,8 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
         }
         FailureMapper failures = getComponent().failureMapper(config.getRetryableStatusCodes());
         Duration requestTimeout = Duration.ofMillis(config.getRequestTimeout());
-        boolean manageSession = config.getSessionId() == null;
+        // the events consumer polls, so it always has a session of its own making: never two polls on one session
+        boolean manageSession = config.getSessionId() == null || !operation.sends();
         boolean fixedToken = config.getAccessToken() != null && !config.getAccessToken().isBlank();
         AccessTokenSource tokens = fixedToken
                 ? new FixedAccessToken(config.getAccessToken())
@@ -106,7 +120,6 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
                                                              config.getOrgId(), scope(config.getScope(), manageSession)),
                         config.getClientSecret(), requestTimeout, failures);
         String organizationUrl = organizationUrl(config);
-        StreamingSession session = null;
         if (manageSession) {
             managedSession = new AlvariaMessagingComponent.SessionKey(organizationUrl, tokens, config.getApiKey());
             session = getComponent().acquireSession(
@@ -134,6 +147,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
             sharedHttpClient = null;
         }
         client = null;
+        session = null;
         super.doStop();
     }
 
@@ -168,6 +182,10 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
 
     MessagingClient getClient() {
         return client;
+    }
+
+    StreamingSession getSession() {
+        return session;
     }
 
     MessagingCallFactory getCallFactory() {

@@ -3,11 +3,20 @@ package io.github.camelalvaria.messaging;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** The three messaging calls; the name is both the URI path of the endpoint and the last segment of the API path. */
+/**
+ * What an endpoint does: the three messaging calls (the name is also the last segment of the API path) and
+ * {@code events}, the consumer of the managed streaming session's events.
+ */
 public enum AlvariaOperation {
     sendText,
     sendUrl,
-    notification;
+    notification,
+    events;
+
+    /** Whether this is a call a producer makes, as opposed to the events consumer. */
+    public boolean sends() {
+        return this != events;
+    }
 
     /** The operation with exactly this name; the message lists the valid ones. */
     public static AlvariaOperation of(String name) {

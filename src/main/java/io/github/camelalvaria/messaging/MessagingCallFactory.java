@@ -70,21 +70,28 @@ final class MessagingCallFactory {
                     input.oneOf("state", STATES, input.required("state", "state", AlvariaMessagingConstants.STATE,
                                                                 options.getState())),
                     input.expiresAfterSeconds(options.getExpiresAfterSeconds()));
+            case events -> throw new IllegalStateException("operation() never answers events");
         };
         return new MessagingCall(operation, userId, sessionId, request);
     }
 
     private AlvariaOperation operation(Message message) throws AlvariaValidationException {
         Object header = message.getHeader(AlvariaMessagingConstants.OPERATION);
-        if (header == null || header instanceof AlvariaOperation) {
-            return header == null ? endpointOperation : (AlvariaOperation) header;
+        if (header == null) {
+            return endpointOperation;
         }
+        AlvariaOperation operation;
         try {
-            return AlvariaOperation.of(header.toString());
+            operation = header instanceof AlvariaOperation given ? given : AlvariaOperation.of(header.toString());
         } catch (IllegalArgumentException e) {
             throw new AlvariaValidationException(endpointOperation.name(), AlvariaMessagingConstants.OPERATION,
                                                  e.getMessage());
         }
+        if (!operation.sends()) {
+            throw new AlvariaValidationException(endpointOperation.name(), AlvariaMessagingConstants.OPERATION,
+                                                 "events is what alvaria-messaging:events consumes; it cannot be sent");
+        }
+        return operation;
     }
 
     /** The position of the first character that cannot be part of an HTTP header value, or -1. */

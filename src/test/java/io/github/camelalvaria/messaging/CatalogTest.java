@@ -35,7 +35,9 @@ class CatalogTest {
             catalog = new ObjectMapper().readTree(in);
         }
 
-        assertThat(catalog.path("component").path("producerOnly").asBoolean()).isTrue();
+        assertThat(catalog.path("component").path("producerOnly").asBoolean()).isFalse();
+        assertThat(catalog.path("properties").path("operation").path("enum")).extracting(JsonNode::asText)
+                .containsExactly("sendText", "sendUrl", "notification", "events");
         assertThat(catalog.path("component").path("async").asBoolean()).isTrue();
         for (String section : new String[] { "componentProperties", "properties", "headers" }) {
             catalog.path(section).properties().forEach(option -> assertThat(option.getValue().path("description")

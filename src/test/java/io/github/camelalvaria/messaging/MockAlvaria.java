@@ -40,6 +40,7 @@ final class MockAlvaria implements AutoCloseable {
     private final BlockingQueue<MockResponse> pollAnswers = new LinkedBlockingQueue<>();
     private final List<RecordedRequest> sessionRequests = new CopyOnWriteArrayList<>();
     private final List<RecordedRequest> pollRequests = new CopyOnWriteArrayList<>();
+    private final List<RecordedRequest> acknowledgements = new CopyOnWriteArrayList<>();
     private final AtomicInteger createdSessions = new AtomicInteger();
     private final AtomicInteger pollsInProgress = new AtomicInteger();
     private final AtomicInteger concurrentPolls = new AtomicInteger();
@@ -62,6 +63,10 @@ final class MockAlvaria implements AutoCloseable {
                                     ? json(201, "{\"sessionId\":\"managed-" + createdSessions.incrementAndGet()
                                                 + "\",\"inactivityDelay\":120}")
                                     : new MockResponse.Builder().code(204).build();
+                }
+                if (path.endsWith("/streaming/events/acknowledge")) {
+                    acknowledgements.add(request);
+                    return new MockResponse.Builder().code(204).build();
                 }
                 if (path.endsWith("/streaming/events")) {
                     return poll(request);
@@ -125,6 +130,10 @@ final class MockAlvaria implements AutoCloseable {
 
     List<RecordedRequest> pollRequests() {
         return pollRequests;
+    }
+
+    List<RecordedRequest> acknowledgements() {
+        return acknowledgements;
     }
 
     /** How often a poll arrived while another was in progress: must stay 0. */

@@ -45,6 +45,7 @@ public final class StreamingSession {
     private static final Duration MAX_POLL_BACKOFF = Duration.ofSeconds(30);
     /** A server that answers a long poll at once, with nothing, is not polled again sooner than this. */
     private static final long MIN_EMPTY_POLL_INTERVAL_MILLIS = 1000;
+    private static final long CREATE_RETRY_SECONDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(StreamingSession.class);
 
     private final CloseableHttpAsyncClient http;
@@ -110,6 +111,7 @@ public final class StreamingSession {
                 if (failure != null) {
                     creation.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure);
+                    retryCreationForListeners();
                 } else {
                     creation.complete(id);
                     pollSoon(0);
@@ -142,9 +144,42 @@ public final class StreamingSession {
                 .orElse(false);
     }
 
-    /** Receives each non-empty batch of events, on the poller's thread, in order. */
+    /**
+     * Receives each non-empty batch of events, in order, on the session's scheduler thread (never an HTTP I/O thread,
+     * so a route may send through the same client); the next poll starts when every listener has returned.
+     */
     public synchronized void addListener(Consumer<List<JsonNode>> listener) {
         listeners.add(listener);
+    }
+
+    public synchronized void removeListener(Consumer<List<JsonNode>> listener) {
+        listeners.remove(listener);
+    }
+
+    /** Acknowledges processed events (sessions created with requireAcknowledgement); a failure only logs. */
+    public void acknowledge(List<String> eventIds) {
+        String id;
+        synchronized (this) {
+            id = current;
+        }
+        byte[] body;
+        try {
+            body = mapper.writeValueAsBytes(Map.of("eventIds", eventIds));
+        } catch (IOException e) {
+            LOG.warn("Could not write the acknowledgement of {} events", eventIds.size());
+            return;
+        }
+        tokens.token(http)
+                .thenCompose(token -> AsyncHttp.execute(http, request(
+                        SimpleRequestBuilder.post(eventsUrl + "/acknowledge").setBody(body, ContentType.APPLICATION_JSON),
+                        token, id, requestConfig)))
+                .whenComplete((response, failure) -> {
+                    if (failure != null || response.getCode() >= 300) {
+                        LOG.warn("Acknowledging {} events failed ({}): the server delivers them again",
+                                 eventIds.size(), failure != null ? failure.getClass().getSimpleName()
+                                         : "HTTP " + response.getCode());
+                    }
+                });
     }
 
     /** How many sessions were created so far (1 unless the server dropped one). */
@@ -176,6 +211,16 @@ public final class StreamingSession {
                     }
                     return null;
                 });
+    }
+
+    /** An events consumer waits for no send: without a session it would never hear anything, so try again. */
+    private void retryCreationForListeners() {
+        synchronized (this) {
+            if (stopped || listeners.isEmpty()) {
+                return;
+            }
+        }
+        scheduler.schedule(() -> id().exceptionally(failure -> null), CREATE_RETRY_SECONDS, TimeUnit.SECONDS);
     }
 
     private CompletableFuture<String> create() {
@@ -251,7 +296,7 @@ public final class StreamingSession {
         tokens.token(http)
                 .thenCompose(token -> AsyncHttp.execute(http, request(SimpleRequestBuilder.get(eventsUrl), token, id,
                                                                       pollConfig))
-                        .thenApply(response -> {
+                        .thenApplyAsync(response -> {
                             if (response.getCode() >= 200 && response.getCode() <= 299) {
                                 List<JsonNode> events = events(response);
                                 deliver(events);
@@ -268,7 +313,7 @@ public final class StreamingSession {
                                 tokens.reject(token);
                             }
                             throw new CompletionException(failure);
-                        }))
+                        }, scheduler))
                 .whenComplete((outcome, failure) -> {
                     long backoff = outcome != null && outcome > 0 ? outcome : 0;
                     if (failure != null) {
@@ -319,14 +364,18 @@ public final class StreamingSession {
     }
 
     private void deliver(List<JsonNode> events) {
-        if (events.isEmpty()) {
-            return;
-        }
         List<Consumer<List<JsonNode>>> receivers;
         synchronized (this) {
-            receivers = List.copyOf(listeners);
+            receivers = stopped || events.isEmpty() ? List.of() : List.copyOf(listeners);
         }
-        receivers.forEach(listener -> listener.accept(events));
+        for (Consumer<List<JsonNode>> listener : receivers) {
+            try {
+                listener.accept(events);
+            } catch (RuntimeException e) {
+                // the poller must never die: a listener's failure is its own
+                LOG.warn("An events listener failed: {}", e.toString());
+            }
+        }
     }
 
     private SimpleHttpRequest request(SimpleRequestBuilder builder, String token, String sessionId, RequestConfig config) {
