@@ -86,6 +86,19 @@ class ManagedSessionTest extends AlvariaTestSupport {
     }
 
     @Test
+    void sendsRacingIntoADeadSessionCreateOneNewSession() {
+        send(URI, "first");
+        alvaria.answerApi(MockAlvaria.json(404, SESSION_GONE), MockAlvaria.json(404, SESSION_GONE));
+
+        List<CompletableFuture<Exchange>> sends = IntStream.range(0, 2)
+                .mapToObj(i -> template.asyncSend(URI, exchange -> exchange.getMessage().setBody("m" + i))).toList();
+        sends.forEach(CompletableFuture::join);
+
+        assertThat(sends).allSatisfy(send -> assertThat(send.join().getException()).isNull());
+        assertThat(alvaria.sessionRequests()).filteredOn(r -> r.getMethod().equals("POST")).hasSize(2);
+    }
+
+    @Test
     void aSessionGoneTwiceIsATypedFailure() {
         alvaria.answerApi(MockAlvaria.json(404, SESSION_GONE), MockAlvaria.json(404, SESSION_GONE));
 
