@@ -113,7 +113,7 @@ class EmailToChatTest {
     void aMailTaggedWithAnInteractionIsPostedAsSubjectAndBodyThenMovedSeenToTheDoneFolder() throws Exception {
         startBridge(Map.of());
 
-        send(plainMail("Your order [#4321] has shipped", "Tracking number 1Z999.\r\nThanks!\r\n"));
+        Transport.send(plainMail("Your order [#4321] has shipped", "Tracking number 1Z999.\r\nThanks!\r\n"));
 
         awaitMails(DONE, new StoredMail("Your order [#4321] has shipped", true, false, false));
         assertThat(texts("4321")).containsExactly("Your order has shipped\n\nTracking number 1Z999.\nThanks!");
@@ -133,7 +133,7 @@ class EmailToChatTest {
         MimeMessage mail = mailWithSubject("[#4322] Your invoice");
         mail.setContent(new MimeMultipart(text, attachment));
 
-        send(mail);
+        Transport.send(mail);
 
         awaitMails(DONE, new StoredMail("[#4322] Your invoice", true, false, false));
         assertThat(texts("4322")).containsExactly("Your invoice\n\nPlease find the invoice attached.");
@@ -145,7 +145,7 @@ class EmailToChatTest {
     void aMailWithoutTagGoesToTheDefaultInteractionWhenOneIsSet() throws Exception {
         startBridge(Map.of("alvaria.mail.interaction-id", "4322"));
 
-        send(plainMail("Question about my order", ""));
+        Transport.send(plainMail("Question about my order", ""));
 
         awaitMails(DONE, new StoredMail("Question about my order", true, false, false));
         assertThat(texts("4322")).containsExactly("Question about my order");
@@ -156,7 +156,7 @@ class EmailToChatTest {
         // the component's own default interaction is for other routes: it must not catch an untagged mail
         startBridge(Map.of("camel.component.alvaria-messaging.interaction-id", "4322"));
 
-        send(plainMail("No interaction here", "Hello"));
+        Transport.send(plainMail("No interaction here", "Hello"));
 
         awaitMails(FAILED, new StoredMail("No interaction here", true, true, false));
         assertThat(mailsIn("INBOX")).isEmpty();
@@ -171,7 +171,7 @@ class EmailToChatTest {
     void aMailForAnInteractionTheApiDoesNotKnowIsDeadLetteredTheSameWay() throws Exception {
         startBridge(Map.of());
 
-        send(plainMail("[#9999] Hello", "Anyone there?"));
+        Transport.send(plainMail("[#9999] Hello", "Anyone there?"));
 
         awaitMails(FAILED, new StoredMail("[#9999] Hello", true, true, false));
         assertThat(simulator.record().refused(404)).isEqualTo(1);
@@ -184,7 +184,7 @@ class EmailToChatTest {
         simulator.setFaults(Faults.NONE.withUnavailable(1.0, 0));
         startBridge(Map.of());
 
-        send(plainMail("[#4321] Still there?", "Retry me"));
+        Transport.send(plainMail("[#4321] Still there?", "Retry me"));
         await().atMost(WAIT).until(() -> simulator.record().refused(503) >= 2);
         simulator.setFaults(Faults.NONE);
 
@@ -205,8 +205,8 @@ class EmailToChatTest {
         MimeMessage htmlOnly = mailWithSubject("[#4321] Only HTML");
         htmlOnly.setContent("<p>HTML only</p>", "text/html; charset=UTF-8");
 
-        send(alternative);
-        send(htmlOnly);
+        Transport.send(alternative);
+        Transport.send(htmlOnly);
 
         awaitMails(DONE, new StoredMail("[#4321] Both", true, false, false));
         awaitMails(FAILED, new StoredMail("[#4321] Only HTML", true, true, false));
@@ -224,7 +224,7 @@ class EmailToChatTest {
         mail.setHeader("CamelAlvariaUserId", "someone-else");
         mail.setHeader("CamelAlvariaOperation", "sendUrl");
 
-        send(mail);
+        Transport.send(mail);
 
         awaitMails(DONE, new StoredMail("[#4321] Hi", true, false, false));
         assertThat(simulator.accepted("4321")).singleElement().satisfies(message -> {
@@ -246,7 +246,7 @@ class EmailToChatTest {
                 "camel.ssl.trust-store-password", KEY_STORE_PASSWORD,
                 "camel.component.imaps.use-global-ssl-context-parameters", "true"));
 
-        send(plainMail("[#4321] Over TLS", "Encrypted on the way"));
+        Transport.send(plainMail("[#4321] Over TLS", "Encrypted on the way"));
 
         awaitMails(DONE, new StoredMail("[#4321] Over TLS", true, false, false));
         assertThat(texts("4321")).containsExactly("Over TLS\n\nEncrypted on the way");
@@ -295,10 +295,6 @@ class EmailToChatTest {
         MimeMessage mail = mailWithSubject(subject);
         mail.setText(body, "UTF-8");
         return mail;
-    }
-
-    private static void send(MimeMessage mail) throws MessagingException {
-        Transport.send(mail);
     }
 
     private void awaitMails(String folder, StoredMail... expected) {
