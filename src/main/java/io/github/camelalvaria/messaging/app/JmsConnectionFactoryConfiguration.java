@@ -1,0 +1,30 @@
+package io.github.camelalvaria.messaging.app;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+
+/**
+ * Binds {@value #BEAN}, the queue bridge's Apache Artemis connection factory: {@code alvaria.jms.broker-url}, and
+ * {@code alvaria.jms.user} with {@code alvaria.jms.password} when a user is given (a blank user connects anonymously;
+ * an empty one would be refused by a broker that has a guest account). Creating it opens no connection: a broker is
+ * contacted only when the queue-to-chat route starts, so the app runs without one while the bridge is off.
+ */
+@Configuration
+public class JmsConnectionFactoryConfiguration implements CamelConfiguration {
+
+    static final String BEAN = "alvariaJmsConnectionFactory";
+
+    @Override
+    public void configure(CamelContext context) {
+        ActiveMQConnectionFactory connectionFactory
+                = new ActiveMQConnectionFactory(context.resolvePropertyPlaceholders("{{alvaria.jms.broker-url}}"));
+        String user = context.resolvePropertyPlaceholders("{{alvaria.jms.user}}");
+        if (!user.isBlank()) {
+            connectionFactory.setUser(user);
+            connectionFactory.setPassword(context.resolvePropertyPlaceholders("{{alvaria.jms.password}}"));
+        }
+        context.getRegistry().bind(BEAN, connectionFactory);
+    }
+}

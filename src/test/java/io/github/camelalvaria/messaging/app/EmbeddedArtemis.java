@@ -1,0 +1,135 @@
+package io.github.camelalvaria.messaging.app;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSProducer;
+import jakarta.jms.Message;
+
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * An Apache Artemis broker in this JVM, in memory, with a TCP acceptor on a free loopback port: the app connects to it
+ * as to any broker. Queues are created on first use, except those whose name starts with {@value #NOT_AUTO_CREATED}.
+ * A rolled-back message comes back after {@value #REDELIVERY_DELAY_MILLIS} ms, as often as it takes.
+ */
+final class EmbeddedArtemis implements AutoCloseable {
+
+    static final String NOT_AUTO_CREATED = "manual.";
+    static final long REDELIVERY_DELAY_MILLIS = 100;
+
+    private final EmbeddedActiveMQ broker = new EmbeddedActiveMQ();
+    private final String url;
+    private final ActiveMQConnectionFactory client;
+
+    EmbeddedArtemis() throws Exception {
+        Configuration configuration = new ConfigurationImpl()
+                .setPersistenceEnabled(false)
+                .setSecurityEnabled(false)
+                .setJMXManagementEnabled(false)
+                .addAcceptorConfiguration("tcp", "tcp://127.0.0.1:0")
+                .addAddressSetting("#", new AddressSettings()
+                        .setRedeliveryDelay(REDELIVERY_DELAY_MILLIS).setMaxDeliveryAttempts(-1))
+                .addAddressSetting(NOT_AUTO_CREATED + "#", notAutoCreated())
+                // the JMS client also looks for a missing queue under the 1.x name, and would create that
+                .addAddressSetting("jms.queue." + NOT_AUTO_CREATED + "#", notAutoCreated());
+        broker.setConfiguration(configuration).start();
+        int port = ((NettyAcceptor) server().getRemotingService().getAcceptor("tcp")).getActualPort();
+        url = "tcp://127.0.0.1:" + port;
+        client = new ActiveMQConnectionFactory(url);
+    }
+
+    private static AddressSettings notAutoCreated() {
+        return new AddressSettings().setRedeliveryDelay(REDELIVERY_DELAY_MILLIS).setMaxDeliveryAttempts(-1)
+                .setAutoCreateAddresses(false).setAutoCreateQueues(false);
+    }
+
+    String url() {
+        return url;
+    }
+
+    /** Sends a TextMessage with these string properties, as a producer application would. */
+    void send(String queue, String body, Map<String, String> properties) {
+        try (JMSContext context = client.createContext()) {
+            JMSProducer producer = context.createProducer();
+            properties.forEach(producer::setProperty);
+            producer.send(context.createQueue(queue), body);
+        }
+    }
+
+    /** Takes every message on the queue; call it once the queue holds what the test expects. */
+    List<Message> drain(String queue) throws Exception {
+        List<Message> messages = new ArrayList<>();
+        try (JMSContext context = client.createContext(); JMSConsumer consumer
+                = context.createConsumer(context.createQueue(queue))) {
+            for (long remaining = messageCount(queue); remaining > 0; remaining--) {
+                Message message = consumer.receive(5_000);
+                if (message == null) {
+                    break;
+                }
+                messages.add(message);
+            }
+        }
+        return messages;
+    }
+
+    /** Messages on the queue, those being delivered included; 0 for a queue not created yet. */
+    long messageCount(String queue) {
+        Queue found = server().locateQueue(queue);
+        return found == null ? 0 : found.getMessageCount();
+    }
+
+    /** Messages handed to a consumer and neither acknowledged nor given back yet. */
+    int deliveringCount(String queue) {
+        Queue found = server().locateQueue(queue);
+        return found == null ? 0 : found.getDeliveringCount();
+    }
+
+    long acknowledgedCount(String queue) {
+        Queue found = server().locateQueue(queue);
+        return found == null ? 0 : found.getMessagesAcknowledged();
+    }
+
+    int consumerCount(String queue) {
+        Queue found = server().locateQueue(queue);
+        return found == null ? 0 : found.getConsumerCount();
+    }
+
+    boolean queueExists(String queue) {
+        return server().locateQueue(queue) != null;
+    }
+
+    void createQueue(String queue) throws Exception {
+        server().createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST)
+                                     .setAutoCreateAddress(true));
+    }
+
+    /** Cuts every client connection, as a crashed app or a broken network would: unacknowledged messages go back. */
+    void failAllConnections() {
+        server().getRemotingService().getConnections()
+                .forEach(connection -> connection.fail(new ActiveMQException("test: connection cut")));
+    }
+
+    private ActiveMQServer server() {
+        return broker.getActiveMQServer();
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.close();
+        broker.stop();
+    }
+}
