@@ -54,8 +54,9 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
     private record Lease(CloseableHttpAsyncClient client, int users) {
     }
 
-    /** One managed streaming session per organization URL and credentials. */
-    record SessionKey(String organizationUrl, AccessTokenSource tokens, String apiKey) {
+    /** One managed streaming session per organization URL, credentials and session settings. */
+    record SessionKey(
+            String organizationUrl, AccessTokenSource tokens, String apiKey, StreamingSession.Settings settings) {
         @Override
         public String toString() {
             return "SessionKey[" + organizationUrl + "]";
@@ -108,7 +109,7 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
      */
     synchronized StreamingSession acquireSession(
             SessionKey key, CloseableHttpAsyncClient http, HttpClientSettings httpClientSettings,
-            StreamingSession.Settings settings, Duration requestTimeout, FailureMapper failures) throws Exception {
+            Duration requestTimeout, FailureMapper failures) throws Exception {
         SessionLease lease = sessions.get(key);
         if (lease == null) {
             if (sessionScheduler == null) {
@@ -119,7 +120,7 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
                 acquireHttpClient(httpClientSettings);
             }
             lease = new SessionLease(new StreamingSession(http, key.tokens(), key.organizationUrl(), key.apiKey(),
-                                                          settings, requestTimeout, objectMapper, failures,
+                                                          key.settings(), requestTimeout, objectMapper, failures,
                                                           sessionScheduler), httpClientSettings, 0);
         }
         sessions.put(key, new SessionLease(lease.session(), lease.httpClient(), lease.users() + 1));

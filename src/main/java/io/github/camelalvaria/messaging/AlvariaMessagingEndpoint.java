@@ -121,12 +121,11 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
                         config.getClientSecret(), requestTimeout, failures);
         String organizationUrl = organizationUrl(config);
         if (manageSession) {
-            managedSession = new AlvariaMessagingComponent.SessionKey(organizationUrl, tokens, config.getApiKey());
-            session = getComponent().acquireSession(
-                    managedSession, http, sharedHttpClient,
+            managedSession = new AlvariaMessagingComponent.SessionKey(
+                    organizationUrl, tokens, config.getApiKey(),
                     new StreamingSession.Settings(config.getInactivityDelay(), config.getMaxEvents(),
-                                                  config.isRequireAcknowledgement()),
-                    requestTimeout, failures);
+                                                  config.isRequireAcknowledgement()));
+            session = getComponent().acquireSession(managedSession, http, sharedHttpClient, requestTimeout, failures);
         }
         client = new MessagingClient(http, tokens, organizationUrl, config.getApiKey(), requestTimeout,
                                      getComponent().getObjectMapper().writer(), failures, session);
