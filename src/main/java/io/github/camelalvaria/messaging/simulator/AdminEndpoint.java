@@ -13,6 +13,8 @@ import com.sun.net.httpserver.HttpHandler;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * {@code /simulator/...}: the simulator's own controls, the Java API of {@link AlvariaSimulator} over HTTP.
@@ -21,6 +23,7 @@ import java.io.UncheckedIOException;
 final class AdminEndpoint implements HttpHandler {
 
     private static final String INTERACTIONS = "/simulator/interactions";
+    private static final String SESSIONS = "/simulator/sessions";
 
     private final AlvariaSimulator simulator;
     private final ObjectMapper mapper;
@@ -41,7 +44,11 @@ final class AdminEndpoint implements HttpHandler {
         String method = exchange.getRequestMethod();
         try {
             if (path.startsWith(INTERACTIONS + "/")) {
-                oneInteraction(exchange, method, path.substring(INTERACTIONS.length() + 1));
+                underInteraction(exchange, method, path.substring(INTERACTIONS.length() + 1));
+                return;
+            }
+            if (path.startsWith(SESSIONS + "/")) {
+                underSession(exchange, method, path.substring(SESSIONS.length() + 1));
                 return;
             }
             switch (path) {
@@ -51,6 +58,10 @@ final class AdminEndpoint implements HttpHandler {
                         case "POST" -> addInteraction(exchange);
                         default -> throw Refusal.methodNotAllowed(method, "GET, POST");
                     }
+                }
+                case SESSIONS -> {
+                    requireMethod(method, "GET");
+                    replies.json(exchange, 200, simulator.streamingRecord());
                 }
                 case "/simulator/record" -> {
                     requireMethod(method, "DELETE");
@@ -76,6 +87,75 @@ final class AdminEndpoint implements HttpHandler {
             }
         } catch (Refusal refusal) {
             replies.refuse(exchange, refusal);
+        }
+    }
+
+    /** {@code {id}}, {@code {id}/customer-messages} or {@code {id}/customer-typing}. */
+    private void underInteraction(HttpExchange exchange, String method, String rest) throws IOException {
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+            oneInteraction(exchange, method, rest);
+            return;
+        }
+        String interactionId = rest.substring(0, slash);
+        switch (rest.substring(slash + 1)) {
+            case "customer-messages" -> {
+                requireMethod(method, "POST");
+                String text = requiredText(readObject(exchange.getRequestBody().readAllBytes()), "text");
+                replies.json(exchange, 202,
+                        customerEvent(interactionId, () -> simulator.injectCustomerMessage(interactionId, text)));
+            }
+            case "customer-typing" -> {
+                requireMethod(method, "POST");
+                replies.json(exchange, 202,
+                        customerEvent(interactionId, () -> simulator.injectCustomerTyping(interactionId)));
+            }
+            default -> throw Refusal.noSuchResource();
+        }
+    }
+
+    /** The event queued; 404 for an unknown interaction, 410 for an ended one. */
+    private static StreamingEvent customerEvent(String interactionId, Supplier<StreamingEvent> injection) {
+        try {
+            return injection.get();
+        } catch (IllegalStateException ended) {
+            throw Refusal.of(410, "path", "gone", "interactionId " + interactionId + " has ended");
+        } catch (IllegalArgumentException unknown) {
+            throw unknownInteraction(interactionId);
+        }
+    }
+
+    /** {@code {id}}, {@code {id}/drop} or {@code {id}/raw-events}: 404 when the id is no live session. */
+    private void underSession(HttpExchange exchange, String method, String rest) throws IOException {
+        int slash = rest.indexOf('/');
+        String sessionId = slash < 0 ? rest : rest.substring(0, slash);
+        switch (slash < 0 ? "" : rest.substring(slash + 1)) {
+            case "" -> {
+                requireMethod(method, "GET");
+                replies.json(exchange, 200, simulator.session(sessionId).orElseThrow(AdminEndpoint::unknownSession));
+            }
+            case "drop" -> {
+                requireMethod(method, "POST");
+                if (!simulator.dropSession(sessionId)) {
+                    throw unknownSession();
+                }
+                replies.empty(exchange, 204);
+            }
+            case "raw-events" -> {
+                requireMethod(method, "POST");
+                String json = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                boolean queued;
+                try {
+                    queued = simulator.injectRawEvent(sessionId, json);
+                } catch (IllegalArgumentException notJson) {
+                    throw Refusal.of(400, "body", "malformed", "request body must be one JSON value");
+                }
+                if (!queued) {
+                    throw unknownSession();
+                }
+                replies.empty(exchange, 202);
+            }
+            default -> throw Refusal.noSuchResource();
         }
     }
 
@@ -149,6 +229,10 @@ final class AdminEndpoint implements HttpHandler {
         if (!allowed.equals(method)) {
             throw Refusal.methodNotAllowed(method, allowed);
         }
+    }
+
+    private static Refusal unknownSession() {
+        return Refusal.notFound("path", "no live streaming session by that id");
     }
 
     private static Refusal unknownInteraction(String interactionId) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP server on loopback that behaves like the Alvaria platform: the OAuth token endpoint, the three
- * Messaging API v2.0.1 calls with every rule of the reference, a record of what it accepted, and injected faults.
+ * Messaging API v2.0.1 calls with every rule of the reference, the streaming session with its long-polled events,
+ * a record of what it accepted, and injected faults. The HTTP contract is in the package documentation.
  *
  * <pre>{@code
  * try (AlvariaSimulator simulator = AlvariaSimulator.start(SimulatorSettings.DEMO)) {
@@ -48,6 +50,7 @@ public final class AlvariaSimulator implements AutoCloseable {
     private final ScheduledExecutorService delays;
     private final TokenEndpoint tokens;
     private final MessagingRecord record;
+    private final StreamingSessions sessions;
     private volatile FaultDice faultDice;
 
     private AlvariaSimulator(SimulatorSettings settings) throws IOException {
@@ -59,7 +62,11 @@ public final class AlvariaSimulator implements AutoCloseable {
         this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUED_REQUESTS), threads("alvaria-simulator-"));
         this.workers.prestartAllCoreThreads();
-        this.delays = new ScheduledThreadPoolExecutor(1, threads("alvaria-simulator-delay-"));
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, threads("alvaria-simulator-delay-"));
+        // a poll's wait is cancelled whenever an event ends it: do not keep the cancelled timers queued
+        timers.setRemoveOnCancelPolicy(true);
+        this.delays = timers;
+        this.sessions = new StreamingSessions(timers, settings.eventsWaitMillis());
         ObjectMapper mapper = JsonMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -68,8 +75,11 @@ public final class AlvariaSimulator implements AutoCloseable {
         this.tokens = new TokenEndpoint(settings, () -> faultDice, replies);
         server.setExecutor(workers);
         server.createContext(TokenEndpoint.PATH, tokens);
-        server.createContext(MessagingEndpoint.PREFIX, new MessagingEndpoint(settings, tokens,
-                new MessageValidator(mapper), record, () -> faultDice, replies, workers, delays));
+        HttpHandler messaging = new MessagingEndpoint(settings, tokens, new MessageValidator(mapper), record, sessions,
+                () -> faultDice, replies, workers, delays);
+        HttpHandler streaming = new StreamingEndpoint(settings, tokens, sessions, mapper, replies, workers);
+        server.createContext("/via/", exchange -> (StreamingEndpoint.serves(exchange.getRequestURI().getPath())
+                ? streaming : messaging).handle(exchange));
         server.createContext("/simulator/", new AdminEndpoint(this, mapper, replies));
         server.createContext("/", exchange -> replies.refuse(exchange, Refusal.noSuchResource()));
     }
@@ -134,9 +144,99 @@ public final class AlvariaSimulator implements AutoCloseable {
         return record.addInteraction(interactionId, userId);
     }
 
-    /** Ends an interaction: further sends to it are answered 410. False if there is no such interaction. */
+    /**
+     * Ends an interaction: further sends to it are answered 410, and, if it was open, an {@code interactionEnded}
+     * event is queued on every live streaming session. False if there is no such interaction.
+     */
     public boolean endInteraction(String interactionId) {
-        return record.endInteraction(interactionId);
+        return record.endInteraction(interactionId,
+                userId -> sessions.publish(StreamingEvent.INTERACTION_ENDED, interactionId, userId, null));
+    }
+
+    /**
+     * The customer of an open interaction sends {@code text}: a {@code customerMessage} event is queued on every live
+     * streaming session. With no live session the event reaches no one, as on the platform: a test should wait for
+     * its client's session (see {@link #sessions()}) before it injects.
+     *
+     * @return the event queued
+     * @throws IllegalArgumentException for an unknown interaction or a blank text
+     * @throws IllegalStateException    for an ended interaction
+     */
+    public StreamingEvent injectCustomerMessage(String interactionId, String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("a customer message needs a non-blank text");
+        }
+        return sessions.publish(StreamingEvent.CUSTOMER_MESSAGE, interactionId, openInteractionUser(interactionId),
+                text);
+    }
+
+    /**
+     * The customer of an open interaction is typing: a {@code composing} event is queued on every live session.
+     *
+     * @return the event queued
+     * @throws IllegalArgumentException for an unknown interaction
+     * @throws IllegalStateException    for an ended interaction
+     */
+    public StreamingEvent injectCustomerTyping(String interactionId) {
+        return sessions.publish(StreamingEvent.COMPOSING, interactionId, openInteractionUser(interactionId), null);
+    }
+
+    /**
+     * Queues {@code json}, any one JSON value, on one live session; the next {@code GET /events} delivers it as it is
+     * inside {@code "events"}, for testing how a client copes with an event it cannot read. An object with a
+     * textual {@code eventId} can be acknowledged by it; any other raw event is delivered once.
+     *
+     * @return false when {@code sessionId} is not a live session
+     * @throws IllegalArgumentException when {@code json} is not one JSON value
+     */
+    public boolean injectRawEvent(String sessionId, String json) {
+        return sessions.publishRaw(sessionId, json);
+    }
+
+    /** The live streaming sessions, oldest first. */
+    public List<SessionRecord> sessions() {
+        return sessions.record().sessions();
+    }
+
+    public Optional<SessionRecord> session(String sessionId) {
+        return sessions.session(sessionId);
+    }
+
+    /** Drops a live session as the platform does: it is gone, and a poll waiting on it is answered 404. */
+    public boolean dropSession(String sessionId) {
+        return sessions.drop(sessionId);
+    }
+
+    public long sessionsCreated() {
+        return sessions.record().sessionsCreated();
+    }
+
+    public long sessionsDeleted() {
+        return sessions.record().sessionsDeleted();
+    }
+
+    /** Sessions dropped for inactivity or by {@link #dropSession(String)}. */
+    public long sessionsDropped() {
+        return sessions.record().sessionsDropped();
+    }
+
+    /** {@code GET /events} answered 409 because another waited on the same session: a client bug, never expected. */
+    public long concurrentPollViolations() {
+        return sessions.record().concurrentPollViolations();
+    }
+
+    /** The streaming sessions and their counts: the same as {@code GET /simulator/sessions}. */
+    public StreamingRecord streamingRecord() {
+        return sessions.record();
+    }
+
+    private String openInteractionUser(String interactionId) {
+        InteractionRecord interaction = record.interaction(interactionId)
+                .orElseThrow(() -> new IllegalArgumentException("interactionId " + interactionId + " not found"));
+        if (interaction.ended()) {
+            throw new IllegalStateException("interactionId " + interactionId + " has ended");
+        }
+        return interaction.userId();
     }
 
     /** The messages accepted on an interaction, in order; empty for an unknown interaction. */
@@ -151,13 +251,17 @@ public final class AlvariaSimulator implements AutoCloseable {
     /** Everything seen since start or the last {@link #clearRecord()}: the same as {@code GET /simulator/interactions}. */
     public SimulatorRecord record() {
         return new SimulatorRecord(record.interactions(), record.refusedCounts(), record.droppedCount(),
-                tokens.issuedCount());
+                tokens.issuedCount(), sessions.record());
     }
 
-    /** Forgets accepted messages and counts (refused, dropped, tokens issued); interactions and tokens stay. */
+    /**
+     * Forgets accepted messages and counts (refused, dropped, tokens issued, the session counts); interactions, tokens,
+     * sessions and their pending events stay.
+     */
     public void clearRecord() {
         record.clear();
         tokens.resetIssuedCount();
+        sessions.clearCounts();
     }
 
     /** Stops at once: open connections are closed, waiting and delayed requests are not answered. */

@@ -7,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,7 +18,8 @@ import java.util.function.Supplier;
  *
  * <p>Order of checks: path (404) and method (405); then the injected fault, if any; then the bearer token and the
  * api key (401, empty body); the organization (404); headers and body (400, 422, see {@link MessageValidator});
- * the user and the interaction (404) and whether it has ended (410). Then the message is recorded and answered 202.
+ * with {@link SimulatorSettings#strictSessions()}, the streaming session (404 {@code sessionNotFound}); the user and
+ * the interaction (404) and whether it has ended (410). Then the message is recorded and answered 202.
  */
 final class MessagingEndpoint implements HttpHandler {
 
@@ -30,6 +30,7 @@ final class MessagingEndpoint implements HttpHandler {
     private final TokenEndpoint tokens;
     private final MessageValidator validator;
     private final MessagingRecord record;
+    private final StreamingSessions sessions;
     private final Supplier<FaultDice> dice;
     private final Replies replies;
     private final Executor workers;
@@ -40,12 +41,13 @@ final class MessagingEndpoint implements HttpHandler {
     }
 
     MessagingEndpoint(SimulatorSettings settings, TokenEndpoint tokens, MessageValidator validator,
-            MessagingRecord record, Supplier<FaultDice> dice, Replies replies, Executor workers,
+            MessagingRecord record, StreamingSessions sessions, Supplier<FaultDice> dice, Replies replies, Executor workers,
             ScheduledExecutorService delays) {
         this.settings = settings;
         this.tokens = tokens;
         this.validator = validator;
         this.record = record;
+        this.sessions = sessions;
         this.dice = dice;
         this.replies = replies;
         this.workers = workers;
@@ -105,12 +107,16 @@ final class MessagingEndpoint implements HttpHandler {
                 }
             }
             Headers headers = exchange.getRequestHeaders();
-            authenticate(headers);
+            tokens.authenticate(headers, TokenEndpoint.MESSAGING_SCOPE);
             if (!settings.orgId().equals(route.orgId())) {
                 throw Refusal.notFound("path", "organization " + route.orgId() + " not found");
             }
             byte[] body = exchange.getRequestBody().readAllBytes();
-            record.accept(route.userId(), validator.validate(route.operation(), headers, body));
+            MessageRequest request = validator.validate(route.operation(), headers, body);
+            if (settings.strictSessions() && !sessions.isLive(request.sessionId())) {
+                throw Refusal.sessionNotFound();
+            }
+            record.accept(route.userId(), request);
             if (fate == FaultDice.Fate.DROP_AFTER_ACCEPT) {
                 return true;
             }
@@ -125,27 +131,6 @@ final class MessagingEndpoint implements HttpHandler {
             refuse(exchange, Refusal.of(500, "request", "internal", "internal server error"));
         }
         return false;
-    }
-
-    private void authenticate(Headers headers) {
-        String authorization = headers.getFirst("Authorization");
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw Refusal.unauthorized("bearer token missing", true);
-        }
-        Set<String> scopes = tokens.scopesOf(authorization.substring(7).trim());
-        if (scopes == null) {
-            throw Refusal.unauthorized("bearer token unknown or expired", true);
-        }
-        if (!scopes.contains(TokenEndpoint.MESSAGING_SCOPE)) {
-            throw Refusal.unauthorized("bearer token lacks scope " + TokenEndpoint.MESSAGING_SCOPE, true);
-        }
-        String apiKey = headers.getFirst("x-api-key");
-        if (apiKey == null) {
-            throw Refusal.unauthorized("x-api-key missing", false);
-        }
-        if (!apiKey.equals(settings.apiKey())) {
-            throw Refusal.unauthorized("x-api-key wrong", false);
-        }
     }
 
     private static Refusal unavailable(int retryAfterSeconds) {

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /** The known users and interactions, the messages accepted on them, and the calls refused or dropped. */
 final class MessagingRecord {
@@ -38,13 +39,15 @@ final class MessagingRecord {
         return interactions.putIfAbsent(interactionId, new Interaction(interactionId, userId)) == null;
     }
 
-    /** False when there is no such interaction. */
-    boolean endInteraction(String interactionId) {
+    /** False when there is no such interaction; {@code endedNow} gets its userId when this call ended it. */
+    boolean endInteraction(String interactionId, Consumer<String> endedNow) {
         Interaction interaction = interactions.get(interactionId);
         if (interaction == null) {
             return false;
         }
-        interaction.end();
+        if (interaction.end()) {
+            endedNow.accept(interaction.userId);
+        }
         return true;
     }
 
@@ -125,8 +128,11 @@ final class MessagingRecord {
             return message;
         }
 
-        synchronized void end() {
+        /** True when it was open. */
+        synchronized boolean end() {
+            boolean open = !ended;
             ended = true;
+            return open;
         }
 
         synchronized void clear() {

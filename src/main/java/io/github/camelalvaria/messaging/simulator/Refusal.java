@@ -49,4 +49,10 @@ final class Refusal extends RuntimeException {
     static Refusal notFound(String scope, String message) {
         return of(404, scope, "notFound", message);
     }
+
+    /** A {@code via-client-sessionid} that names no live streaming session; never shows the id. */
+    static Refusal sessionNotFound() {
+        return of(404, "header", "sessionNotFound",
+                MessageValidator.SESSION_HEADER + " is not a live streaming session (unknown, deleted or dropped)");
+    }
 }

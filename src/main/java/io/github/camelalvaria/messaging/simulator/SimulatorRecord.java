@@ -12,12 +12,14 @@ import java.util.TreeMap;
  * @param refused            messaging calls answered with an error status, counted by that status
  * @param droppedConnections messaging calls whose connection was closed without an answer (after accept or not)
  * @param tokensIssued       access tokens the token endpoint issued
+ * @param streaming          the live streaming sessions and the session counts
  */
 public record SimulatorRecord(
         List<InteractionRecord> interactions,
         SortedMap<Integer, Long> refused,
         long droppedConnections,
-        long tokensIssued) {
+        long tokensIssued,
+        StreamingRecord streaming) {
 
     public SimulatorRecord {
         interactions = List.copyOf(interactions);

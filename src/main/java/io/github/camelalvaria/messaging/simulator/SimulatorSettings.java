@@ -19,6 +19,10 @@ import java.util.function.Consumer;
  * @param interactions          open interactions: interactionId to the userId it belongs to
  * @param faults                the faults injected from the start
  * @param workerThreads         threads that serve requests
+ * @param eventsWaitMillis      how long a {@code GET .../streaming/events} with nothing pending waits for an event
+ *                              before it is answered with an empty list; 0 answers at once
+ * @param strictSessions        true: the messaging calls answer 404 for a {@code via-client-sessionid} that is no live
+ *                              streaming session; false (the default): any non-blank session id is accepted
  */
 public record SimulatorSettings(
         int port,
@@ -30,11 +34,13 @@ public record SimulatorSettings(
         Set<String> users,
         Map<String, String> interactions,
         Faults faults,
-        int workerThreads) {
+        int workerThreads,
+        long eventsWaitMillis,
+        boolean strictSessions) {
 
     public static final SimulatorSettings DEMO = new SimulatorSettings(0, "demo", "demo-api-key", "demo-client",
             "demo-secret", 3599, Set.of("agent-1"), Map.of("4321", "agent-1", "4322", "agent-1"), Faults.NONE,
-            Math.max(4, Runtime.getRuntime().availableProcessors() * 4));
+            Math.max(4, Runtime.getRuntime().availableProcessors() * 4), 20_000, false);
 
     public SimulatorSettings {
         if (port < 0 || port > 65535) {
@@ -59,6 +65,9 @@ public record SimulatorSettings(
         }
         if (workerThreads < 1) {
             throw new IllegalArgumentException("workerThreads must be at least 1, was " + workerThreads);
+        }
+        if (eventsWaitMillis < 0) {
+            throw new IllegalArgumentException("eventsWaitMillis must not be negative, was " + eventsWaitMillis);
         }
     }
 
@@ -111,12 +120,21 @@ public record SimulatorSettings(
         return edit(s -> s.workerThreads = workerThreads);
     }
 
+    public SimulatorSettings withEventsWaitMillis(long eventsWaitMillis) {
+        return edit(s -> s.eventsWaitMillis = eventsWaitMillis);
+    }
+
+    public SimulatorSettings withStrictSessions(boolean strictSessions) {
+        return edit(s -> s.strictSessions = strictSessions);
+    }
+
     /** Never shows the api key nor the client secret. */
     @Override
     public String toString() {
         return "SimulatorSettings[port=" + port + ", orgId=" + orgId + ", apiKey=****, clientId=" + clientId
                 + ", clientSecret=****, tokenExpiresInSeconds=" + tokenExpiresInSeconds + ", users=" + users
-                + ", interactions=" + interactions + ", faults=" + faults + ", workerThreads=" + workerThreads + "]";
+                + ", interactions=" + interactions + ", faults=" + faults + ", workerThreads=" + workerThreads + ", eventsWaitMillis=" + eventsWaitMillis + ", strictSessions="
+                + strictSessions + "]";
     }
 
     private SimulatorSettings edit(Consumer<Draft> change) {
@@ -137,6 +155,8 @@ public record SimulatorSettings(
         Map<String, String> interactions;
         Faults faults;
         int workerThreads;
+        long eventsWaitMillis;
+        boolean strictSessions;
 
         Draft(SimulatorSettings s) {
             port = s.port;
@@ -149,11 +169,13 @@ public record SimulatorSettings(
             interactions = new LinkedHashMap<>(s.interactions);
             faults = s.faults;
             workerThreads = s.workerThreads;
+            eventsWaitMillis = s.eventsWaitMillis;
+            strictSessions = s.strictSessions;
         }
 
         SimulatorSettings build() {
             return new SimulatorSettings(port, orgId, apiKey, clientId, clientSecret, tokenExpiresInSeconds, users,
-                    interactions, faults, workerThreads);
+                    interactions, faults, workerThreads, eventsWaitMillis, strictSessions);
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.camelalvaria.messaging.simulator;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
@@ -30,6 +31,7 @@ final class TokenEndpoint implements HttpHandler {
 
     static final String PATH = "/tokenservice/oauth2/access_token";
     static final String MESSAGING_SCOPE = "messagingapi";
+    static final String STREAMING_SCOPE = "streamingapi";
     /** Beyond this many stored tokens, issuing one first forgets the expired ones. */
     private static final int PURGE_THRESHOLD = 1024;
 
@@ -112,7 +114,7 @@ final class TokenEndpoint implements HttpHandler {
     }
 
     /** The scopes of a live token, or null when the token is unknown or expired. */
-    Set<String> scopesOf(String token) {
+    private Set<String> scopesOf(String token) {
         IssuedToken issuedToken = tokens.get(token);
         if (issuedToken == null) {
             return null;
@@ -122,6 +124,31 @@ final class TokenEndpoint implements HttpHandler {
             return null;
         }
         return issuedToken.scopes();
+    }
+
+    /**
+     * Checks a platform call's {@code Authorization: Bearer} token, which must be live and carry {@code scope}, and
+     * its {@code x-api-key}: 401 without a body, with {@code WWW-Authenticate} when the token is at fault.
+     */
+    void authenticate(Headers headers, String scope) {
+        String authorization = headers.getFirst("Authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw Refusal.unauthorized("bearer token missing", true);
+        }
+        Set<String> scopes = scopesOf(authorization.substring(7).trim());
+        if (scopes == null) {
+            throw Refusal.unauthorized("bearer token unknown or expired", true);
+        }
+        if (!scopes.contains(scope)) {
+            throw Refusal.unauthorized("bearer token lacks scope " + scope, true);
+        }
+        String apiKey = headers.getFirst("x-api-key");
+        if (apiKey == null) {
+            throw Refusal.unauthorized("x-api-key missing", false);
+        }
+        if (!apiKey.equals(settings.apiKey())) {
+            throw Refusal.unauthorized("x-api-key wrong", false);
+        }
     }
 
     void expireAll() {

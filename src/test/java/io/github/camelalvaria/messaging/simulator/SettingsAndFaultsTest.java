@@ -24,6 +24,8 @@ class SettingsAndFaultsTest {
         assertThat(demo.interactions()).isEqualTo(Map.of("4321", "agent-1", "4322", "agent-1"));
         assertThat(demo.faults()).isEqualTo(Faults.NONE);
         assertThat(demo.workerThreads()).isGreaterThanOrEqualTo(4);
+        assertThat(demo.eventsWaitMillis()).isEqualTo(20_000);
+        assertThat(demo.strictSessions()).isFalse();
     }
 
     @Test
@@ -37,6 +39,11 @@ class SettingsAndFaultsTest {
         assertThat(settings.interactions()).containsEntry("9", "agent-2").containsEntry("4321", "agent-1");
         assertThat(settings.users()).containsExactlyInAnyOrder("agent-1", "agent-3");
         assertThat(settings.apiKey()).isEqualTo("demo-api-key");
+        SimulatorSettings streaming = settings.withEventsWaitMillis(250).withStrictSessions(true);
+        assertThat(streaming.eventsWaitMillis()).isEqualTo(250);
+        assertThat(streaming.strictSessions()).isTrue();
+        assertThat(streaming.withPort(0).eventsWaitMillis()).isEqualTo(250);
+        assertThat(streaming.toString()).contains("eventsWaitMillis=250", "strictSessions=true");
         assertThat(SimulatorSettings.DEMO.withOnly(Set.of(), Map.of("1", "u")).interactions())
                 .isEqualTo(Map.of("1", "u"));
     }
@@ -49,6 +56,8 @@ class SettingsAndFaultsTest {
                 .hasMessageContaining("tokenExpiresInSeconds");
         assertThatThrownBy(() -> SimulatorSettings.DEMO.withInteraction("5", "")).hasMessageContaining("5");
         assertThatThrownBy(() -> SimulatorSettings.DEMO.withWorkerThreads(0)).hasMessageContaining("workerThreads");
+        assertThatThrownBy(() -> SimulatorSettings.DEMO.withEventsWaitMillis(-1))
+                .hasMessageContaining("eventsWaitMillis");
     }
 
     @Test

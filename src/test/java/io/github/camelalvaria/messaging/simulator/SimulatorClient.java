@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,8 +86,65 @@ final class SimulatorClient {
         return headers;
     }
 
+    static String streamingPath(String resource) {
+        return "/via/v2/organizations/demo/streaming/" + resource;
+    }
+
+    /** The headers of a valid streaming call on {@code sessionId} (none when null), to change one at a time. */
+    Map<String, String> streamingHeaders(String token, String sessionId) {
+        Map<String, String> headers = headers(token);
+        headers.remove("via-client-sessionid");
+        if (sessionId != null) {
+            headers.put("via-client-sessionid", sessionId);
+        }
+        return headers;
+    }
+
+    /** {@code POST .../streaming/session} with {@code body} and a fresh token. */
+    HttpResponse<String> createSession(String body) {
+        return post(streamingPath("session"), streamingHeaders(token(), null), body);
+    }
+
+    /** A new session's id; {@code body} asks for its options. */
+    String newSession(String body) {
+        HttpResponse<String> response = createSession(body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return json(response).get("sessionId").asText();
+    }
+
+    /** {@code GET .../streaming/events} on {@code sessionId} with a fresh token. */
+    HttpResponse<String> poll(String sessionId) {
+        return sendOrFail(pollRequest(sessionId));
+    }
+
+    CompletableFuture<HttpResponse<String>> pollAsync(String sessionId) {
+        return http.sendAsync(pollRequest(sessionId), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The events of a 200 answer to {@code GET /events}. */
+    static JsonNode events(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode events = json(response).get("events");
+        assertThat(events).isNotNull();
+        assertThat(events.isArray()).isTrue();
+        return events;
+    }
+
+    /** {@code DELETE .../streaming/session} of {@code sessionId}, or another streaming call without a body. */
+    HttpResponse<String> streaming(String method, String resource, String sessionId, String body) {
+        return call(method, streamingPath(resource), streamingHeaders(token(), sessionId), body);
+    }
+
+    private HttpRequest pollRequest(String sessionId) {
+        return request("GET", streamingPath("events"), streamingHeaders(token(), sessionId), null);
+    }
+
     HttpResponse<String> post(String path, Map<String, String> headers, String body) {
-        return sendOrFail(request("POST", path, headers, body));
+        return call("POST", path, headers, body);
+    }
+
+    HttpResponse<String> call(String method, String path, Map<String, String> headers, String body) {
+        return sendOrFail(request(method, path, headers, body));
     }
 
     /** A valid call but for {@code body}, as agent-1 of org demo with a fresh token. */
