@@ -91,6 +91,10 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
     @Override
     protected void doInit() throws Exception {
         super.doInit();
+        // an empty session id (an unset environment variable, say) means: manage one
+        if (configuration.getSessionId() != null && configuration.getSessionId().isBlank()) {
+            configuration.setSessionId(null);
+        }
         new OptionsCheck(operation.name(), configuration).check();
         callFactory = new MessagingCallFactory(operation, configuration, getComponent().getObjectMapper());
     }

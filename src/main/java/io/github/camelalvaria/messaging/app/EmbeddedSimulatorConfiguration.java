@@ -33,7 +33,9 @@ public class EmbeddedSimulatorConfiguration implements CamelConfiguration {
             return;
         }
         int port = Integer.parseInt(properties.resolveProperty("alvaria.simulator.port").orElse("8089"));
-        AlvariaSimulator simulator = AlvariaSimulator.start(SimulatorSettings.DEMO.withPort(port));
+        // strict: like the platform, the simulator only takes messages on a live streaming session
+        AlvariaSimulator simulator
+                = AlvariaSimulator.start(SimulatorSettings.DEMO.withPort(port).withStrictSessions(true));
         SimulatorSettings settings = simulator.settings();
         properties.addOverrideProperty(COMPONENT + "base-url", simulator.baseUrl());
         properties.addOverrideProperty(COMPONENT + "token-url", simulator.tokenUrl());

@@ -97,9 +97,11 @@ public final class StreamingSession {
         if (current != null) {
             return CompletableFuture.completedFuture(current);
         }
-        if (pending == null) {
-            CompletableFuture<String> creation = new CompletableFuture<>();
+        CompletableFuture<String> creation = pending;
+        if (creation == null) {
+            creation = new CompletableFuture<>();
             pending = creation;
+            CompletableFuture<String> result = creation;
             create().whenComplete((id, failure) -> {
                 synchronized (this) {
                     pending = null;
@@ -109,16 +111,17 @@ public final class StreamingSession {
                     }
                 }
                 if (failure != null) {
-                    creation.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                    result.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure);
                     retryCreationForListeners();
                 } else {
-                    creation.complete(id);
+                    result.complete(id);
                     pollSoon(0);
                 }
             });
         }
-        return pending;
+        // the local, not the field: a creation that failed at once has already cleared the field
+        return creation;
     }
 
     /** The server said {@code id} is gone: the next {@link #id()} creates a new session (unless one already has). */
@@ -315,24 +318,25 @@ public final class StreamingSession {
                             throw new CompletionException(failure);
                         }, scheduler))
                 .whenComplete((outcome, failure) -> {
-                    long backoff = outcome != null && outcome > 0 ? outcome : 0;
-                    if (failure != null) {
-                        backoff = Math.min(Math.max(1000, lastBackoffMillis * 2), MAX_POLL_BACKOFF.toMillis());
-                        LOG.warn("Polling the streaming session's events failed, next poll in {} ms: {}", backoff,
-                                 failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage());
-                    }
-                    boolean recreate = outcome != null && outcome < 0;
                     synchronized (this) {
                         polling = false;
+                        if (stopped) {
+                            return;
+                        }
                     }
-                    if (recreate) {
+                    if (outcome != null && outcome < 0) {
                         // the next id() creates the session and starts polling it
                         id().exceptionally(creationFailure -> {
                             LOG.warn("Re-creating the streaming session failed: {}", creationFailure.getMessage());
                             return null;
                         });
-                    } else {
+                    } else if (failure != null) {
+                        long backoff = Math.min(Math.max(1000, lastBackoffMillis * 2), MAX_POLL_BACKOFF.toMillis());
+                        LOG.warn("Polling the streaming session's events failed, next poll in {} ms: {}", backoff,
+                                 failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage());
                         pollSoon(backoff);
+                    } else {
+                        pollSoon(outcome);
                     }
                 });
     }
