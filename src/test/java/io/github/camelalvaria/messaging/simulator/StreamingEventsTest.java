@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static io.github.camelalvaria.messaging.simulator.SimulatorClient.assertError;
 import static io.github.camelalvaria.messaging.simulator.SimulatorClient.events;
@@ -124,6 +125,29 @@ class StreamingEventsTest {
         assertThat(texts(events(client.poll(sessionId)))).containsExactly("message 3", "message 4");
         assertThat(texts(events(client.poll(sessionId)))).containsExactly("message 5");
         assertThat(events(client.poll(sessionId))).isEmpty();
+    }
+
+    @Test
+    void noEventIsLostOrDeliveredTwiceWhileInjectionsRaceThePolls() {
+        start(SimulatorSettings.DEMO.withEventsWaitMillis(SHORT_WAIT_MILLIS));
+        String sessionId = client.newSession("{\"maxEvents\":7}");
+        int injected = 300;
+
+        CompletableFuture<Void> injecting = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < injected; i++) {
+                simulator.injectCustomerMessage(i % 2 == 0 ? "4321" : "4322", "race " + i);
+            }
+        });
+        List<String> received = new ArrayList<>();
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (received.size() < injected && System.nanoTime() < deadline) {
+            received.addAll(texts(events(client.poll(sessionId))));
+        }
+
+        injecting.join();
+        assertThat(received).containsExactlyElementsOf(
+                IntStream.range(0, injected).mapToObj(i -> "race " + i).toList());
+        assertThat(simulator.concurrentPollViolations()).isZero();
     }
 
     @Test
