@@ -167,6 +167,11 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
         return useGlobalSslContextParameters ? retrieveGlobalSslContextParameters() : null;
     }
 
+    /** How many HTTP clients (connection pools) the component's started endpoints share (for tests and metrics). */
+    public synchronized int httpClientCount() {
+        return httpClients.size();
+    }
+
     /** Token fetches so far, over every token cache of this component (for tests and metrics). */
     public long tokenFetchCount() {
         return tokenSources.values().stream().mapToLong(ClientCredentialsTokenSource::fetchCount).sum();

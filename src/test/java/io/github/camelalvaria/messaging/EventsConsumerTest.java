@@ -3,37 +3,22 @@ package io.github.camelalvaria.messaging;
 import java.time.Duration;
 import java.util.Map;
 
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** alvaria-messaging:events turns the managed session's events into exchanges. */
-class EventsConsumerTest extends AlvariaTestSupport {
+class EventsConsumerTest extends ManagedSessionTestSupport {
 
     private static final String CUSTOMER_MESSAGE = "{\"eventId\":\"e-1\",\"category\":\"interaction\","
                                                    + "\"type\":\"customerMessage\",\"interactionId\":\"4321\","
                                                    + "\"userId\":\"agent-7\",\"text\":\"Where is my order?\"}";
     private static final String ENDED = "{\"eventId\":\"e-2\",\"category\":\"interaction\","
                                         + "\"type\":\"interactionEnded\",\"interactionId\":\"4321\"}";
-
-    @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        context.getComponent("alvaria-messaging", AlvariaMessagingComponent.class).getConfiguration()
-                .setSessionId(null);
-        return context;
-    }
-
-    @AfterEach
-    void neverTwoPollsAtOnce() {
-        assertThat(alvaria.concurrentPolls()).isZero();
-    }
 
     @Test
     void eachEventBecomesAnExchangeWithItsHeaders() throws Exception {

@@ -8,34 +8,19 @@ import java.util.stream.IntStream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** With no session id configured, the component creates, keeps alive, re-creates and deletes a streaming session. */
-class ManagedSessionTest extends AlvariaTestSupport {
+class ManagedSessionTest extends ManagedSessionTestSupport {
 
     private static final String URI = "alvaria-messaging:sendText?interactionId=4321";
     private static final String SESSION_GONE = "{\"code\":404,\"message\":\"session not found\",\"errors\":[{\"scope\":"
                                                + "\"header\",\"reason\":\"sessionNotFound\",\"message\":"
                                                + "\"via-client-sessionid is not a live session\"}]}";
-
-    @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        context.getComponent("alvaria-messaging", AlvariaMessagingComponent.class).getConfiguration()
-                .setSessionId(null);
-        return context;
-    }
-
-    @AfterEach
-    void neverTwoPollsAtOnce() {
-        assertThat(alvaria.concurrentPolls()).isZero();
-    }
 
     @Test
     void theFirstSendCreatesTheSessionAndEverySendUsesIt() throws Exception {

@@ -41,12 +41,14 @@ class TransportTest extends AlvariaTestSupport {
     }
 
     @Test
-    void endpointsWithTheSameTransportShareOneClient() throws Exception {
+    void endpointsWithTheSameTransportShareOneClient() {
         send("alvaria-messaging:sendText?interactionId=4321", "a");
         send("alvaria-messaging:notification?interactionId=4321", null);
         send("alvaria-messaging:sendUrl?interactionId=4321", "https://example.com");
+        assertThat(component().httpClientCount()).isEqualTo(1);
 
-        int first = alvaria.apiRequests().get(0).getConnectionIndex();
-        assertThat(alvaria.apiRequests()).extracting(r -> r.getConnectionIndex()).containsOnly(first);
+        send("alvaria-messaging:sendText?interactionId=4321&connectTimeout=3s", "b");
+        assertThat(component().httpClientCount()).isEqualTo(2);
+        assertThat(alvaria.apiRequests()).hasSize(4);
     }
 }
