@@ -89,7 +89,8 @@ public class AlvariaMessagingConsumer extends DefaultConsumer {
             }
         }
         if (endpoint.getConfiguration().isRequireAcknowledgement() && !processed.isEmpty()) {
-            endpoint.getSession().acknowledge(processed);
+            // waited for, so that the next poll cannot get these events again before the server has the answer
+            endpoint.getSession().acknowledge(processed).join();
         }
     }
 

@@ -159,8 +159,11 @@ public final class StreamingSession {
         listeners.remove(listener);
     }
 
-    /** Acknowledges processed events (sessions created with requireAcknowledgement); a failure only logs. */
-    public void acknowledge(List<String> eventIds) {
+    /**
+     * Acknowledges processed events (sessions created with requireAcknowledgement); a failure only logs, and the
+     * server delivers those events again. The future completes either way, when the answer is in.
+     */
+    public CompletableFuture<Void> acknowledge(List<String> eventIds) {
         String id;
         synchronized (this) {
             id = current;
@@ -170,18 +173,19 @@ public final class StreamingSession {
             body = mapper.writeValueAsBytes(Map.of("eventIds", eventIds));
         } catch (IOException e) {
             LOG.warn("Could not write the acknowledgement of {} events", eventIds.size());
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        tokens.token(http)
+        return tokens.token(http)
                 .thenCompose(token -> AsyncHttp.execute(http, request(
                         SimpleRequestBuilder.post(eventsUrl + "/acknowledge").setBody(body, ContentType.APPLICATION_JSON),
                         token, id, requestConfig)))
-                .whenComplete((response, failure) -> {
+                .handle((response, failure) -> {
                     if (failure != null || response.getCode() >= 300) {
                         LOG.warn("Acknowledging {} events failed ({}): the server delivers them again",
                                  eventIds.size(), failure != null ? failure.getClass().getSimpleName()
                                          : "HTTP " + response.getCode());
                     }
+                    return null;
                 });
     }
 
