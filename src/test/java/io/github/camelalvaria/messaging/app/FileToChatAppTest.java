@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -144,6 +145,22 @@ class FileToChatAppTest {
         assertThat(error.path("status").asInt()).isEqualTo(503);
         assertThat(error.path("reason").asText()).isEqualTo("retries-exhausted");
         assertThat(error.path("attempts").asInt()).isEqualTo(9);
+    }
+
+    @Test
+    void aRetryAfterFromTheServerWinsOverTheBackoff() throws Exception {
+        simulator().setFaults(Faults.NONE.withTooManyRequests(1.0, 1));
+        drop(INBOX, "later.txt", "Interaction: 4322\n\nasked to wait");
+        await().atMost(Duration.ofSeconds(10)).until(() -> simulator().record().refused(429) >= 1);
+        Instant refused = Instant.now();
+        simulator().setFaults(Faults.NONE);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> simulator().accepted("4322").stream()
+                .anyMatch(message -> "asked to wait".equals(message.text())));
+        Instant accepted = simulator().accepted("4322").stream()
+                .filter(message -> "asked to wait".equals(message.text())).findFirst().orElseThrow().receivedAt();
+        // the configured backoff here is 10 to 50 ms: only the server's Retry-After explains a wait near a second
+        assertThat(Duration.between(refused, accepted)).isGreaterThan(Duration.ofMillis(700));
     }
 
     @Test
