@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Arrays;
 
 import io.github.camelalvaria.messaging.client.AccessTokenSource;
 import io.github.camelalvaria.messaging.client.ClientCredentialsTokenSource;
@@ -156,7 +157,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
 
     /** A managed session is a streaming session: its token needs the streamingapi scope too. */
     private static String scope(String configured, boolean manageSession) {
-        return manageSession && !java.util.Arrays.asList(configured.split(" ")).contains(STREAMING_SCOPE)
+        return manageSession && !Arrays.asList(configured.split(" ")).contains(STREAMING_SCOPE)
                 ? configured + " " + STREAMING_SCOPE : configured;
     }
 

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
@@ -56,7 +57,7 @@ public final class ChatFileParser implements Processor {
         if (line > 0 && line < lines.length && lines[line].isBlank()) {
             line++;
         }
-        String text = String.join("\n", java.util.Arrays.asList(lines).subList(line, lines.length));
+        String text = String.join("\n", Arrays.asList(lines).subList(line, lines.length));
         message.setBody(operation == AlvariaOperation.sendUrl ? text.strip() : text.stripTrailing());
     }
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +41,7 @@ public final class FailureMapper {
     /** Parses {@code "408,429, 503"}; the message names the option when a code is not a number. */
     public static Set<Integer> parseStatusCodes(String codes) {
         try {
-            return java.util.Arrays.stream(codes.split(","))
+            return Arrays.stream(codes.split(","))
                     .map(String::trim).filter(code -> !code.isEmpty())
                     .map(Integer::valueOf).collect(Collectors.toUnmodifiableSet());
         } catch (NumberFormatException e) {

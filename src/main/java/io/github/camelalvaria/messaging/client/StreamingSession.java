@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -399,6 +400,6 @@ public final class StreamingSession {
     }
 
     private static boolean mentionsSession(String text) {
-        return text != null && text.toLowerCase(java.util.Locale.ROOT).contains("session");
+        return text != null && text.toLowerCase(Locale.ROOT).contains("session");
     }
 }
