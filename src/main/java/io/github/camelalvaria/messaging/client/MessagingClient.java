@@ -7,12 +7,10 @@ import java.util.concurrent.CompletionException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.github.camelalvaria.messaging.AlvariaMessagingException;
-import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MessagingClient {
 
-    static final String API_KEY_HEADER = "x-api-key";
-    static final String SESSION_HEADER = "via-client-sessionid";
     private static final Logger LOG = LoggerFactory.getLogger(MessagingClient.class);
 
     private final CloseableHttpAsyncClient http;
@@ -82,7 +78,7 @@ public final class MessagingClient {
                                   (System.nanoTime() - started) / 1_000_000);
                     }
                     if (failure != null) {
-                        result.completeExceptionally(unwrap(failure));
+                        result.completeExceptionally(AsyncHttp.unwrap(failure));
                     } else {
                         result.complete(status);
                     }
@@ -94,10 +90,13 @@ public final class MessagingClient {
             MessagingCall call, String uri, byte[] json, String sessionId, boolean mayRenewToken,
             boolean mayRecreateSession) {
         String operation = call.operation().name();
-        return tokens.token(http).thenCompose(token -> AsyncHttp.execute(http, request(uri, json, token, sessionId))
+        return tokens.token(http).thenCompose(token -> AsyncHttp.execute(http, AsyncHttp.apiRequest(
+                        SimpleRequestBuilder.post(uri).setBody(json, ContentType.APPLICATION_JSON), token, apiKey,
+                        sessionId, requestConfig))
                 .handle((response, failure) -> {
                     if (failure != null) {
-                        throw new CompletionException(failures.fromTransport(operation, "POST", uri, unwrap(failure)));
+                        throw new CompletionException(
+                                failures.fromTransport(operation, "POST", uri, AsyncHttp.unwrap(failure)));
                     }
                     return response;
                 })
@@ -120,24 +119,8 @@ public final class MessagingClient {
                 }));
     }
 
-    private SimpleHttpRequest request(String uri, byte[] json, String token, String sessionId) {
-        SimpleHttpRequest request = SimpleRequestBuilder.post(uri)
-                .setHeader(HttpHeaders.ACCEPT, ContentType.APPLICATION_JSON.getMimeType())
-                .setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                .setHeader(API_KEY_HEADER, apiKey)
-                .setHeader(SESSION_HEADER, sessionId)
-                .setBody(json, ContentType.APPLICATION_JSON)
-                .build();
-        request.setConfig(requestConfig);
-        return request;
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    }
-
     private static String describe(Throwable failure) {
-        Throwable cause = unwrap(failure);
+        Throwable cause = AsyncHttp.unwrap(failure);
         return cause instanceof AlvariaMessagingException e && e.getStatusCode() > 0
                 ? String.valueOf(e.getStatusCode()) : cause.getClass().getSimpleName();
     }

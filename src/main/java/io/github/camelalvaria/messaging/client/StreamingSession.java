@@ -22,7 +22,6 @@ import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +65,6 @@ public final class StreamingSession {
     private CompletableFuture<String> pending;
     private boolean polling;
     private boolean stopped;
-    private long created;
 
     /**
      * @param organizationUrl e.g. {@code https://acme.via.aspect-cloud.net/via/v2/organizations/acme}
@@ -108,12 +106,10 @@ public final class StreamingSession {
                     pending = null;
                     if (id != null) {
                         current = id;
-                        created++;
                     }
                 }
                 if (failure != null) {
-                    result.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure);
+                    result.completeExceptionally(AsyncHttp.unwrap(failure));
                     retryCreationForListeners();
                 } else {
                     result.complete(id);
@@ -177,9 +173,9 @@ public final class StreamingSession {
             return CompletableFuture.completedFuture(null);
         }
         return tokens.token(http)
-                .thenCompose(token -> AsyncHttp.execute(http, request(
+                .thenCompose(token -> AsyncHttp.execute(http, AsyncHttp.apiRequest(
                         SimpleRequestBuilder.post(eventsUrl + "/acknowledge").setBody(body, ContentType.APPLICATION_JSON),
-                        token, id, requestConfig)))
+                        token, apiKey, id, requestConfig)))
                 .handle((response, failure) -> {
                     if (failure != null || response.getCode() >= 300) {
                         LOG.warn("Acknowledging {} events failed ({}): the server delivers them again",
@@ -188,11 +184,6 @@ public final class StreamingSession {
                     }
                     return null;
                 });
-    }
-
-    /** How many sessions were created so far (1 unless the server dropped one). */
-    public synchronized long createdCount() {
-        return created;
     }
 
     /** Stops polling and deletes the session on the server. */
@@ -207,8 +198,8 @@ public final class StreamingSession {
             return CompletableFuture.completedFuture(null);
         }
         return tokens.token(http)
-                .thenCompose(token -> AsyncHttp.execute(http, request(SimpleRequestBuilder.delete(sessionUrl), token,
-                                                                      id, requestConfig)))
+                .thenCompose(token -> AsyncHttp.execute(http, AsyncHttp.apiRequest(
+                        SimpleRequestBuilder.delete(sessionUrl), token, apiKey, id, requestConfig)))
                 .handle((response, failure) -> {
                     if (failure != null || response.getCode() >= 300) {
                         LOG.warn("Deleting the streaming session failed ({}); the server drops it after {} s",
@@ -241,9 +232,9 @@ public final class StreamingSession {
             return CompletableFuture.failedFuture(e);
         }
         return tokens.token(http).thenCompose(token -> {
-            SimpleHttpRequest request = request(
-                    SimpleRequestBuilder.post(sessionUrl).setBody(body, ContentType.APPLICATION_JSON), token, null,
-                    requestConfig);
+            SimpleHttpRequest request = AsyncHttp.apiRequest(
+                    SimpleRequestBuilder.post(sessionUrl).setBody(body, ContentType.APPLICATION_JSON), token, apiKey,
+                    null, requestConfig);
             return AsyncHttp.execute(http, request).handle((response, failure) -> {
                 if (failure != null) {
                     throw new CompletionException(failures.fromTransport(OPERATION, "POST", sessionUrl, failure));
@@ -302,8 +293,8 @@ public final class StreamingSession {
         }
         long started = System.nanoTime();
         tokens.token(http)
-                .thenCompose(token -> AsyncHttp.execute(http, request(SimpleRequestBuilder.get(eventsUrl), token, id,
-                                                                      pollConfig))
+                .thenCompose(token -> AsyncHttp.execute(http, AsyncHttp.apiRequest(
+                                SimpleRequestBuilder.get(eventsUrl), token, apiKey, id, pollConfig))
                         .thenApplyAsync(response -> {
                             if (response.getCode() >= 200 && response.getCode() <= 299) {
                                 List<JsonNode> events = events(response);
@@ -385,18 +376,6 @@ public final class StreamingSession {
                 LOG.warn("An events listener failed: {}", e.toString());
             }
         }
-    }
-
-    private SimpleHttpRequest request(SimpleRequestBuilder builder, String token, String sessionId, RequestConfig config) {
-        builder.setHeader(HttpHeaders.ACCEPT, ContentType.APPLICATION_JSON.getMimeType())
-                .setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                .setHeader(MessagingClient.API_KEY_HEADER, apiKey);
-        if (sessionId != null) {
-            builder.setHeader(MessagingClient.SESSION_HEADER, sessionId);
-        }
-        SimpleHttpRequest request = builder.build();
-        request.setConfig(config);
-        return request;
     }
 
     private static boolean mentionsSession(String text) {
