@@ -1,11 +1,9 @@
 package io.github.camelalvaria.messaging.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -21,24 +19,15 @@ import static io.github.camelalvaria.messaging.simulator.SimulatorClient.messagi
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class FaultInjectionTest {
+class FaultInjectionTest extends SimulatorTestSupport {
 
-    private static final HttpClient HTTP = SimulatorClient.newHttpClient();
     /** A connection failure has no status; the tally counts it under this key. */
     private static final int DROPPED = -1;
 
-    private AlvariaSimulator simulator;
-    private SimulatorClient client;
     private String token;
 
-    @AfterEach
-    void stop() {
-        simulator.close();
-    }
-
     private void start(Faults faults) {
-        simulator = AlvariaSimulator.start(SimulatorSettings.DEMO.withFaults(faults));
-        client = new SimulatorClient(HTTP, simulator);
+        start(SimulatorSettings.DEMO.withFaults(faults));
         token = client.token();
     }
 

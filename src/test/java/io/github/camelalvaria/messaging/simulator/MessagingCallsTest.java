@@ -1,13 +1,11 @@
 package io.github.camelalvaria.messaging.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
@@ -21,22 +19,12 @@ import static io.github.camelalvaria.messaging.simulator.SimulatorClient.textBod
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-class MessagingCallsTest {
+class MessagingCallsTest extends SimulatorTestSupport {
 
-    private static final HttpClient HTTP = SimulatorClient.newHttpClient();
-
-    private AlvariaSimulator simulator;
-    private SimulatorClient client;
 
     @BeforeEach
-    void start() {
-        simulator = AlvariaSimulator.start(SimulatorSettings.DEMO);
-        client = new SimulatorClient(HTTP, simulator);
-    }
-
-    @AfterEach
-    void stop() {
-        simulator.close();
+    void startDemo() {
+        start(SimulatorSettings.DEMO);
     }
 
     @Test

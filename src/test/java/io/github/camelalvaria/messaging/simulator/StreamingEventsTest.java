@@ -2,10 +2,8 @@ package io.github.camelalvaria.messaging.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,24 +21,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Events: the long poll, maxEvents, acknowledgement, and the events the platform's side injects. */
-class StreamingEventsTest {
+class StreamingEventsTest extends SimulatorTestSupport {
 
-    private static final HttpClient HTTP = SimulatorClient.newHttpClient();
     private static final Duration BOUND = Duration.ofSeconds(5);
     private static final long SHORT_WAIT_MILLIS = 200;
-
-    private AlvariaSimulator simulator;
-    private SimulatorClient client;
-
-    @AfterEach
-    void stop() {
-        simulator.close();
-    }
-
-    private void start(SimulatorSettings settings) {
-        simulator = AlvariaSimulator.start(settings);
-        client = new SimulatorClient(HTTP, simulator);
-    }
 
     private static List<String> texts(JsonNode events) {
         List<String> texts = new ArrayList<>();

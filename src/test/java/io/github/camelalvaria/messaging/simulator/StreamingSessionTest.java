@@ -1,12 +1,10 @@
 package io.github.camelalvaria.messaging.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,23 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The streaming session's life: creation, deletion, inactivity, one poll at a time, strict sessions, admin. */
-class StreamingSessionTest {
+class StreamingSessionTest extends SimulatorTestSupport {
 
-    private static final HttpClient HTTP = SimulatorClient.newHttpClient();
     private static final Duration BOUND = Duration.ofSeconds(5);
-
-    private AlvariaSimulator simulator;
-    private SimulatorClient client;
-
-    @AfterEach
-    void stop() {
-        simulator.close();
-    }
-
-    private void start(SimulatorSettings settings) {
-        simulator = AlvariaSimulator.start(settings);
-        client = new SimulatorClient(HTTP, simulator);
-    }
 
     /** The ErrorResponse of a session that is not live: 404, naming the header, reason sessionNotFound. */
     private static void assertSessionNotFound(HttpResponse<String> response) {
