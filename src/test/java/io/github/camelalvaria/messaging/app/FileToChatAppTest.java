@@ -149,9 +149,12 @@ class FileToChatAppTest {
 
     @Test
     void aRetryAfterFromTheServerWinsOverTheBackoff() throws Exception {
+        // the samples first, so that the only refusal is this file's
+        await().atMost(Duration.ofSeconds(10)).until(() -> simulator().record().acceptedCount() >= 3);
         simulator().setFaults(Faults.NONE.withTooManyRequests(1.0, 1));
         drop(INBOX, "later.txt", "Interaction: 4322\n\nasked to wait");
-        await().atMost(Duration.ofSeconds(10)).until(() -> simulator().record().refused(429) >= 1);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> simulator().record().refused(429) >= 1);
         Instant refused = Instant.now();
         simulator().setFaults(Faults.NONE);
 
