@@ -37,6 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class AlvariaSimulator implements AutoCloseable {
 
+    /** Every access token the simulator issues starts so, which lets a test find any of them wherever it leaked. */
+    public static final String TOKEN_PREFIX = "sim-token.";
+
     private static final Logger LOG = LoggerFactory.getLogger(AlvariaSimulator.class);
     /** Connections waiting to be accepted; generous, so that a benchmark's burst of connects is not refused. */
     private static final int BACKLOG = 1024;

@@ -235,6 +235,6 @@ final class TokenEndpoint implements HttpHandler {
     private String newToken() {
         byte[] bytes = new byte[32];
         secureRandom.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return AlvariaSimulator.TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

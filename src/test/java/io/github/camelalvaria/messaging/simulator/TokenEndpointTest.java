@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 import static io.github.camelalvaria.messaging.simulator.SimulatorClient.DEMO_BODY_TEXT;
 import static io.github.camelalvaria.messaging.simulator.SimulatorClient.basic;
@@ -42,7 +43,8 @@ class TokenEndpointTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
         JsonNode token = SimulatorClient.json(response);
-        assertThat(token.get("access_token").asText()).matches("[A-Za-z0-9_-]{43}");
+        assertThat(token.get("access_token").asText())
+                .matches(Pattern.quote(AlvariaSimulator.TOKEN_PREFIX) + "[A-Za-z0-9_-]{43}");
         assertThat(token.get("scope").asText()).isEqualTo("messagingapi streamingapi");
         assertThat(token.get("token_type").asText()).isEqualTo("Bearer");
         assertThat(token.get("expires_in").asLong()).isEqualTo(3599);
