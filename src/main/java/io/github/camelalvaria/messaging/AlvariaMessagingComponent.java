@@ -74,6 +74,11 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Invalid endpoint " + uri + ": " + e.getMessage(), e);
         }
+        // Camel reads a number option with time units ("5s" is 5000) and a word as 0: check the text as written
+        if (parameters.get("expiresAfterSeconds") instanceof String expires && !expires.strip().matches("-?\\d+")) {
+            throw new AlvariaValidationException(operation.name(), "expiresAfterSeconds",
+                                                 "'" + expires + "' is not a whole number of seconds");
+        }
         AlvariaMessagingEndpoint endpoint = new AlvariaMessagingEndpoint(uri, this, configuration.copy());
         endpoint.setOperation(operation);
         setProperties(endpoint, parameters);
