@@ -4,9 +4,11 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.Map;
 
 import javax.net.ssl.SSLException;
 
+import io.github.camelalvaria.messaging.app.CapturedLogLines;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import okhttp3.tls.HandshakeCertificates;
@@ -17,14 +19,24 @@ import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Certificates and host names are verified by default; sslContextParameters decides whom to trust. */
+/**
+ * Certificates and host names are verified by default; sslContextParameters decides whom to trust; plain http that
+ * leaves the machine is warned about.
+ */
 class TlsTest extends AlvariaTestSupport {
 
     private static final String TRUST_STORE_PASSWORD = "test-trust-store";
+    private static final String FIXED_TOKEN = "tls-fixed-t0ken-5b7c";
+
+    @RegisterExtension
+    static final SecretWatch SECRETS = new SecretWatch().secret("api key", MockAlvaria.API_KEY)
+            .secret("client secret", MockAlvaria.CLIENT_SECRET).secret("fixed token", FIXED_TOKEN)
+            .secret("trust store password", TRUST_STORE_PASSWORD);
 
     @TempDir
     Path folder;
@@ -42,6 +54,7 @@ class TlsTest extends AlvariaTestSupport {
 
         Exception failure = send(uri(""), "hello").getException();
 
+        SECRETS.scanException("untrusted certificate", failure);
         assertThat(failure).isInstanceOf(AlvariaPermanentException.class).cause().isInstanceOf(SSLException.class);
         assertThat(https.getRequestCount()).isZero();
     }
@@ -63,6 +76,7 @@ class TlsTest extends AlvariaTestSupport {
 
         Exception failure = send(uri("&sslContextParameters=#simulatorTrust"), "hello").getException();
 
+        SECRETS.scanException("certificate for another host", failure);
         assertThat(failure).isInstanceOf(AlvariaPermanentException.class).cause().isInstanceOf(SSLException.class);
         assertThat(https.getRequestCount()).isZero();
     }
@@ -75,8 +89,24 @@ class TlsTest extends AlvariaTestSupport {
         assertThat(send(uri(""), "hello").getException()).isNull();
     }
 
+    @Test
+    void plainHttpOutsideLoopbackIsWarnedAboutAtStart() {
+        try (CapturedLogLines logs = new CapturedLogLines(Map.of())) {
+            // 192.0.2.0/24 is documentation space: nothing is sent, the endpoints only start
+            context.getEndpoint("alvaria-messaging:sendText?baseUrl=http://192.0.2.10");
+            context.getEndpoint("alvaria-messaging:sendText?baseUrl=https://192.0.2.11");
+            context.getEndpoint("alvaria-messaging:sendText?baseUrl=" + alvaria.baseUrl());
+
+            assertThat(logs.text()).containsOnlyOnce("WARN  io.github.camelalvaria.messaging.AlvariaMessagingEndpoint"
+                                                     + " - alvaria-messaging sends the access token and api key over"
+                                                     + " plain http to 192.0.2.10: use https")
+                    .doesNotContain("plain http to 192.0.2.11").doesNotContain("plain http to 127.0.0.1");
+        }
+        SECRETS.scanEndpoints(context);
+    }
+
     private String uri(String extra) {
-        return "alvaria-messaging:sendText?interactionId=4321&clientId=&clientSecret=&accessToken=tls-token"
+        return "alvaria-messaging:sendText?interactionId=4321&clientId=&clientSecret=&accessToken=" + FIXED_TOKEN
                + "&baseUrl=https://localhost:" + https.getPort() + extra;
     }
 

@@ -12,14 +12,14 @@ import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 
 /** Every log line, as "LEVEL logger - message", while open; the given loggers at the given levels until closed. */
-final class CapturedLogLines implements AutoCloseable {
+public final class CapturedLogLines implements AutoCloseable {
 
     private final StringWriter lines = new StringWriter();
     private final LoggerContext context = (LoggerContext) LogManager.getContext(false);
     private final Map<String, Level> previousLevels = new LinkedHashMap<>();
     private final WriterAppender appender;
 
-    CapturedLogLines(Map<String, Level> levels) {
+    public CapturedLogLines(Map<String, Level> levels) {
         appender = WriterAppender.newBuilder().setName("captured-" + System.nanoTime()).setTarget(lines)
                 .setLayout(PatternLayout.newBuilder().withPattern("%-5level %c - %msg%n").build()).build();
         appender.start();
@@ -31,7 +31,7 @@ final class CapturedLogLines implements AutoCloseable {
         });
     }
 
-    String text() {
+    public String text() {
         return lines.toString();
     }
 
