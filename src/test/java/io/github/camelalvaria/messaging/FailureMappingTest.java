@@ -83,28 +83,6 @@ class FailureMappingTest extends AlvariaTestSupport {
     }
 
     @Test
-    void aNonJsonErrorBodyIsQuotedShortlyAndNotParsed() {
-        alvaria.answerApi(new MockResponse.Builder().code(502).body("<html>Bad gateway " + "x".repeat(500)).build());
-
-        AlvariaMessagingException failure = (AlvariaMessagingException) send(URI, "hello").getException();
-
-        assertThat(failure).isInstanceOf(AlvariaRetryableException.class);
-        assertThat(failure.getErrorResponse()).isEmpty();
-        assertThat(failure.getMessage()).contains("<html>Bad gateway").hasSizeLessThan(400);
-        assertThat(failure.getResponseBody()).startsWith("<html>");
-    }
-
-    @Test
-    void anEmptyServerErrorIsRetryable() {
-        alvaria.answerApi(new MockResponse.Builder().code(500).build());
-
-        AlvariaMessagingException failure = (AlvariaMessagingException) send(URI, "hello").getException();
-
-        assertThat(failure).isInstanceOf(AlvariaRetryableException.class);
-        assertThat(failure.getMessage()).contains("HTTP 500");
-    }
-
-    @Test
     void retryAfterInSecondsBecomesTheRedeliveryDelay() {
         alvaria.answerApi(new MockResponse.Builder().code(429).setHeader("Retry-After", "7").build());
 
@@ -163,16 +141,6 @@ class FailureMappingTest extends AlvariaTestSupport {
 
         assertThat(failure).isInstanceOf(AlvariaRetryableException.class)
                 .hasMessageContaining("no response").hasRootCauseInstanceOf(SocketTimeoutException.class);
-    }
-
-    @Test
-    void aServerThatStallsAfterTheHeadersTimesOutAsRetryable() {
-        alvaria.answerApi(new MockResponse.Builder().code(200).body("{\"partial\":").bodyDelay(5, TimeUnit.SECONDS)
-                                  .build());
-
-        Exception failure = send(URI + "&requestTimeout=300", "hello").getException();
-
-        assertThat(failure).isInstanceOf(AlvariaRetryableException.class);
     }
 
     @Test

@@ -128,23 +128,4 @@ class MessagingRequestTest extends AlvariaTestSupport {
         assertThat(request.getHeaders().names()).noneMatch(name -> name.startsWith("Camel"));
         assertThat(request.getBody().utf8()).contains("\"interactionId\":\"4321\"");
     }
-
-    @Test
-    void pathValuesAreEncodedSoTheyCannotMoveTheRequest() {
-        send("alvaria-messaging:sendText?interactionId=4321", "hi", AlvariaMessagingConstants.USER_ID, "../admin?x=1 y");
-        send("alvaria-messaging:sendText?interactionId=4321", "hi", AlvariaMessagingConstants.USER_ID, "..");
-
-        assertThat(alvaria.apiRequests().get(0).getTarget())
-                .isEqualTo("/via/v2/organizations/acme/messaging/users/..%2Fadmin%3Fx%3D1%20y/sendText");
-        assertThat(alvaria.apiRequests().get(1).getTarget())
-                .isEqualTo("/via/v2/organizations/acme/messaging/users/%2E%2E/sendText");
-    }
-
-    @Test
-    void anOrganizationThatIsNotAHostLabelIsEncodedInThePath() {
-        send("alvaria-messaging:sendText?interactionId=4321&orgId=a/b c", "hi");
-
-        assertThat(alvaria.apiRequests().get(0).getTarget())
-                .isEqualTo("/via/v2/organizations/a%2Fb%20c/messaging/users/agent-7/sendText");
-    }
 }

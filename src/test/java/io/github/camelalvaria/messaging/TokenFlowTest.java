@@ -122,21 +122,6 @@ class TokenFlowTest extends AlvariaTestSupport {
     }
 
     @Test
-    void aTokenAnswerWithoutATokenIsRetryableAndOneWithoutExpiryIsUsed() {
-        alvaria.answerToken(MockAlvaria.json(200, "not json at all"),
-                            MockAlvaria.json(200, "{\"access_token\":\"no-expiry\",\"token_type\":\"Bearer\"}"));
-
-        Exception garbage = send(URI, "one").getException();
-        Exchange noExpiry = send(URI, "two");
-        send(URI, "three");
-
-        assertThat(garbage).isInstanceOf(AlvariaRetryableException.class).hasMessageContaining("no access_token");
-        assertThat(noExpiry.getException()).isNull();
-        assertThat(alvaria.apiRequests()).extracting(r -> r.getHeaders().get("Authorization"))
-                .containsExactly("Bearer no-expiry", "Bearer no-expiry");
-    }
-
-    @Test
     void aFixedAccessTokenIsSentAsIsAndNeverFetched() {
         alvaria.answerApi(new MockResponse.Builder().code(401).build());
         String uri = URI + "&clientId=&clientSecret=&accessToken=fixed-token-abc";

@@ -26,7 +26,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * as to any broker. Queues are created on first use, except those whose name starts with {@value #NOT_AUTO_CREATED}.
  * A rolled-back message comes back after {@value #REDELIVERY_DELAY_MILLIS} ms, as often as it takes.
  */
-final class EmbeddedArtemis implements AutoCloseable {
+public final class EmbeddedArtemis implements AutoCloseable {
 
     static final String NOT_AUTO_CREATED = "manual.";
     static final long REDELIVERY_DELAY_MILLIS = 100;
@@ -35,7 +35,7 @@ final class EmbeddedArtemis implements AutoCloseable {
     private final String url;
     private final ActiveMQConnectionFactory client;
 
-    EmbeddedArtemis() throws Exception {
+    public EmbeddedArtemis() throws Exception {
         Configuration configuration = new ConfigurationImpl()
                 .setPersistenceEnabled(false)
                 .setSecurityEnabled(false)
@@ -57,12 +57,12 @@ final class EmbeddedArtemis implements AutoCloseable {
                 .setAutoCreateAddresses(false).setAutoCreateQueues(false);
     }
 
-    String url() {
+    public String url() {
         return url;
     }
 
     /** Sends a TextMessage with these string properties, as a producer application would. */
-    void send(String queue, String body, Map<String, String> properties) {
+    public void send(String queue, String body, Map<String, String> properties) {
         try (JMSContext context = client.createContext()) {
             JMSProducer producer = context.createProducer();
             properties.forEach(producer::setProperty);
@@ -71,7 +71,7 @@ final class EmbeddedArtemis implements AutoCloseable {
     }
 
     /** Takes every message on the queue; call it once the queue holds what the test expects. */
-    List<Message> drain(String queue) throws Exception {
+    public List<Message> drain(String queue) throws Exception {
         List<Message> messages = new ArrayList<>();
         try (JMSContext context = client.createContext(); JMSConsumer consumer
                 = context.createConsumer(context.createQueue(queue))) {
@@ -87,7 +87,7 @@ final class EmbeddedArtemis implements AutoCloseable {
     }
 
     /** Messages on the queue, those being delivered included; 0 for a queue not created yet. */
-    long messageCount(String queue) {
+    public long messageCount(String queue) {
         Queue found = server().locateQueue(queue);
         return found == null ? 0 : found.getMessageCount();
     }

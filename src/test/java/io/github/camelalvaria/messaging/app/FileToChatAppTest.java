@@ -1,7 +1,6 @@
 package io.github.camelalvaria.messaging.app;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,24 +94,6 @@ class FileToChatAppTest {
         assertThat(error.path("attempts").asInt()).isEqualTo(1);
         assertThat(Files.readString(failed)).contains("nobody is listening");
         assertThat(INBOX.resolve(".done/unknown.txt")).doesNotExist();
-    }
-
-    @Test
-    void anEmptyOrNonUtf8FileIsDeadLetteredWithoutASend() throws Exception {
-        // every test starts the app anew, which copies the three samples again: count after they are in
-        await().atMost(Duration.ofSeconds(10)).until(() -> simulator().record().acceptedCount() >= 3);
-        long before = simulator().record().acceptedCount();
-        drop(INBOX, "empty.txt", "");
-        Files.write(INBOX.resolve("latin1.txt"), "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
-
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(INBOX.resolve(".failed/empty.txt.error.json"))
-                                                     && Files.exists(INBOX.resolve(".failed/latin1.txt.error.json")));
-        assertThat(json.readTree(INBOX.resolve(".failed/empty.txt.error.json").toFile()).path("field").asText())
-                .isEqualTo("text");
-        assertThat(json.readTree(INBOX.resolve(".failed/latin1.txt.error.json").toFile()).path("message").asText())
-                .contains("not valid UTF-8");
-        assertThat(simulator().record().acceptedCount())
-                .isEqualTo(before);
     }
 
     @Test
