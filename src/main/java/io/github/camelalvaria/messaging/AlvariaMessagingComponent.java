@@ -19,6 +19,7 @@ import io.github.camelalvaria.messaging.model.ErrorResponse;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
 import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.PropertyConfigurerGetter;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -74,15 +75,28 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Invalid endpoint " + uri + ": " + e.getMessage(), e);
         }
-        // Camel reads a number option with time units ("5s" is 5000) and a word as 0: check the text as written
-        if (parameters.get("expiresAfterSeconds") instanceof String expires && !expires.strip().matches("-?\\d+")) {
-            throw new AlvariaValidationException(operation.name(), "expiresAfterSeconds",
-                                                 "'" + expires + "' is not a whole number of seconds");
-        }
+        requireWholeNumbers(operation, parameters);
         AlvariaMessagingEndpoint endpoint = new AlvariaMessagingEndpoint(uri, this, configuration.copy());
         endpoint.setOperation(operation);
         setProperties(endpoint, parameters);
         return endpoint;
+    }
+
+    /**
+     * Camel reads an int option's text as a time pattern when it is not a number ("5s" is 5000, "ten" is 0); the int
+     * options here are counts and seconds, so their text is checked as written.
+     */
+    private void requireWholeNumbers(AlvariaOperation operation, Map<String, Object> parameters)
+            throws AlvariaValidationException {
+        PropertyConfigurerGetter options = (PropertyConfigurerGetter) getEndpointPropertyConfigurer();
+        for (Map.Entry<String, Object> parameter : parameters.entrySet()) {
+            Class<?> type = options.getOptionType(parameter.getKey(), true);
+            if ((type == int.class || type == Integer.class) && parameter.getValue() instanceof String text
+                    && !text.strip().matches("-?\\d+")) {
+                throw new AlvariaValidationException(operation.name(), parameter.getKey(),
+                                                     "'" + text + "' is not a whole number");
+            }
+        }
     }
 
     synchronized CloseableHttpAsyncClient acquireHttpClient(HttpClientSettings settings) throws Exception {

@@ -158,6 +158,8 @@ class BadInputCatalogueTest extends AlvariaTestSupport {
                 endpointRefused("expiresAfterSeconds=ten option",
                                 "alvaria-messaging:notification?expiresAfterSeconds=ten", "expiresAfterSeconds",
                                 "'ten' is not a whole number"),
+                endpointRefused("maxEvents=five option", "alvaria-messaging:events?maxEvents=five", "maxEvents",
+                                "'five' is not a whole number"),
                 // URLs: absolute http(s) only
                 refused("a relative url", URL, "/help", Map.of(), "url"),
                 refused("a scheme-relative url", URL, "//help.example.com/a", Map.of(), "url"),
