@@ -72,6 +72,20 @@ final class MessageValidator {
                 sessionId);
     }
 
+    /**
+     * What a call that is not accepted was about, as far as its body can be read, for the conversation record:
+     * fields that are missing or not text are null.
+     */
+    Attempt attempted(Operation operation, byte[] body) {
+        JsonNode json = parse(body);
+        return json == null ? new Attempt(null, null)
+                : new Attempt(json.path("interactionId").textValue(), json.path(operation.contentField).textValue());
+    }
+
+    /** The interactionId and the text, url or state of a call that may not pass the checks. */
+    record Attempt(String interactionId, String content) {
+    }
+
     /** The body as a JSON object, or null when it is not one. */
     private JsonNode parse(byte[] body) {
         try {
