@@ -78,12 +78,13 @@ final class MessageValidator {
      */
     Attempt attempted(Operation operation, byte[] body) {
         JsonNode json = parse(body);
-        return json == null ? new Attempt(null, null)
-                : new Attempt(json.path("interactionId").textValue(), json.path(operation.contentField).textValue());
+        return json == null ? Attempt.UNREADABLE : new Attempt(json.path("interactionId").textValue(),
+                json.path("entityName").textValue(), json.path(operation.contentField).textValue());
     }
 
-    /** The interactionId and the text, url or state of a call that may not pass the checks. */
-    record Attempt(String interactionId, String content) {
+    /** The interactionId, entityName and text, url or state of a call that may not pass the checks. */
+    record Attempt(String interactionId, String entityName, String content) {
+        static final Attempt UNREADABLE = new Attempt(null, null, null);
     }
 
     /** The body as a JSON object, or null when it is not one. */

@@ -141,7 +141,7 @@ final class MessagingEndpoint implements HttpHandler {
 
     /** Keeps the call in the conversation its body names, if any; {@code status} null for a dropped connection. */
     private void keepFailed(Route route, byte[] body, Integer status, String reason) {
-        MessageValidator.Attempt attempt = body == null ? new MessageValidator.Attempt(null, null)
+        MessageValidator.Attempt attempt = body == null ? MessageValidator.Attempt.UNREADABLE
                 : validator.attempted(route.operation(), body);
         record.fail(route.userId(), route.operation(), attempt, status, reason);
     }

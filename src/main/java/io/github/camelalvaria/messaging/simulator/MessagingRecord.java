@@ -74,7 +74,7 @@ final class MessagingRecord {
     void fail(String userId, Operation operation, MessageValidator.Attempt attempt, Integer status, String reason) {
         Interaction interaction = attempt.interactionId() == null ? null : interactions.get(attempt.interactionId());
         if (interaction != null) {
-            interaction.fail(userId, operation, attempt.content(), status, reason, sequence);
+            interaction.fail(userId, operation, attempt, status, reason, sequence);
         }
     }
 
@@ -152,10 +152,11 @@ final class MessagingRecord {
             return message;
         }
 
-        synchronized void fail(String callUserId, Operation operation, String content, Integer status, String reason,
-                AtomicLong sequence) {
+        synchronized void fail(String callUserId, Operation operation, MessageValidator.Attempt attempt, Integer status,
+                String reason, AtomicLong sequence) {
+            String content = attempt.content();
             failed.add(new FailedCall(sequence.incrementAndGet(), operation.pathSegment, interactionId, callUserId,
-                    status, reason,
+                    attempt.entityName(), status, reason,
                     operation == Operation.SEND_TEXT ? content : null,
                     operation == Operation.SEND_URL ? content : null,
                     operation == Operation.NOTIFICATION ? content : null, Instant.now()));

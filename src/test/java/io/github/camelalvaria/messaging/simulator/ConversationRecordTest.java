@@ -55,6 +55,8 @@ class ConversationRecordTest extends SimulatorTestSupport {
         assertThat(interaction.failed()).extracting(FailedCall::reason)
                 .containsExactly("service unavailable", "entityName is required", "interactionId 4321 has ended");
         assertThat(interaction.failed()).extracting(FailedCall::userId).containsOnly("agent-1");
+        assertThat(interaction.failed()).extracting(FailedCall::entityName)
+                .containsExactly("contactCenterAgent", null, "contactCenterAgent");
         assertThat(simulator.record().refused()).containsEntry(503, 1L).containsEntry(400, 1L).containsEntry(410, 1L);
     }
 

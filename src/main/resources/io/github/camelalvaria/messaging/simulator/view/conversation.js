@@ -72,10 +72,14 @@
         return interactions.find(interaction => interaction.interactionId === id) || interactions[0];
     }
 
-    /** Accepted and failed calls and customer messages, in the order the simulator recorded them. */
+    /**
+     * Accepted texts and URLs, failed calls and customer messages, in the order the simulator recorded them; an
+     * accepted notification only drives the typing indicator.
+     */
     function entriesOf(interaction) {
         return [
-            ...interaction.accepted.map(message => ({side: 'agent', message})),
+            ...interaction.accepted.filter(message => message.operation !== 'notification')
+                .map(message => ({side: 'agent', message})),
             ...interaction.failed.map(message => ({side: 'agent', message, failed: true})),
             ...interaction.customerMessages.map(message => ({side: 'customer', message}))
         ].sort((a, b) => a.message.sequence - b.message.sequence);
