@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * <p>Order of checks: path (404) and method (405); then the injected fault, if any; then the bearer token and the
  * api key (401, empty body); the organization (404); headers and body (400, 422, see {@link MessageValidator});
  * with {@link SimulatorSettings#strictSessions()}, the streaming session (404 {@code sessionNotFound}); the user and
- * the interaction (404) and whether it has ended (410). Then the message is recorded and answered 202.
+ * the interaction (404) and whether it has ended (410). Then the message is recorded and answered 202. A call that
+ * is refused or dropped is kept as a {@link FailedCall} in the conversation its body names, if that one is known.
  */
 final class MessagingEndpoint implements HttpHandler {
 
