@@ -50,8 +50,8 @@ public class EmbeddedSimulatorConfiguration implements CamelConfiguration {
                 simulator.close();
             }
         });
-        LOG.info("Embedded Alvaria simulator on {}: conversations at {}/simulator/interactions"
-                 + " (set ALVARIA_ORG_ID and friends to send to a real tenant, see README)",
+        LOG.info("Embedded Alvaria simulator on {}: conversations at {}/ (JSON at /simulator/interactions;"
+                 + " set ALVARIA_ORG_ID and friends to send to a real tenant, see README)",
                  simulator.baseUrl(), simulator.baseUrl());
     }
 }

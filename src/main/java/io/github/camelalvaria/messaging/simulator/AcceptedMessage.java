@@ -10,7 +10,8 @@ import java.time.Instant;
  * A messaging call the simulator answered 202. Of {@code text}, {@code url} and {@code state} only the one the
  * operation carries is set; {@code expiresAfterSeconds} only on a notification that gave it.
  *
- * @param sequence  the order of acceptance across all interactions, from 1 (restarts when the record is cleared)
+ * @param sequence  the order in the record across all interactions, from 1, shared with failed calls and customer
+ *                  messages (restarts when the record is cleared)
  * @param operation {@code sendText}, {@code sendUrl} or {@code notification}
  * @param sessionId the {@code via-client-sessionid} header of the call
  */

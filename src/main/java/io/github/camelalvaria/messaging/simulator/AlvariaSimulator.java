@@ -84,7 +84,7 @@ public final class AlvariaSimulator implements AutoCloseable {
         server.createContext("/via/", exchange -> (StreamingEndpoint.serves(exchange.getRequestURI().getPath())
                 ? streaming : messaging).handle(exchange));
         server.createContext("/simulator/", new AdminEndpoint(this, mapper, replies));
-        server.createContext("/", exchange -> replies.refuse(exchange, Refusal.noSuchResource()));
+        server.createContext("/", new ConversationView(replies));
     }
 
     /** Starts a simulator; it listens once this returns. */
@@ -157,9 +157,10 @@ public final class AlvariaSimulator implements AutoCloseable {
     }
 
     /**
-     * The customer of an open interaction sends {@code text}: a {@code customerMessage} event is queued on every live
-     * streaming session. With no live session the event reaches no one, as on the platform: a test should wait for
-     * its client's session (see {@link #sessions()}) before it injects.
+     * The customer of an open interaction sends {@code text}: it is kept in the interaction's conversation, and a
+     * {@code customerMessage} event is queued on every live streaming session. With no live session the event reaches
+     * no one, as on the platform: a test should wait for its client's session (see {@link #sessions()}) before it
+     * injects.
      *
      * @return the event queued
      * @throws IllegalArgumentException for an unknown interaction or a blank text
@@ -169,8 +170,10 @@ public final class AlvariaSimulator implements AutoCloseable {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("a customer message needs a non-blank text");
         }
-        return sessions.publish(StreamingEvent.CUSTOMER_MESSAGE, interactionId, openInteractionUser(interactionId),
-                text);
+        StreamingEvent event = sessions.publish(StreamingEvent.CUSTOMER_MESSAGE, interactionId,
+                openInteractionUser(interactionId), text);
+        record.addCustomerMessage(interactionId, text, event.eventId(), event.timestamp());
+        return event;
     }
 
     /**
@@ -258,8 +261,8 @@ public final class AlvariaSimulator implements AutoCloseable {
     }
 
     /**
-     * Forgets accepted messages and counts (refused, dropped, tokens issued, the session counts); interactions, tokens,
-     * sessions and their pending events stay.
+     * Forgets the conversations (accepted and failed calls, customer messages) and counts (refused, dropped, tokens
+     * issued, the session counts); interactions, tokens, sessions and their pending events stay.
      */
     public void clearRecord() {
         record.clear();

@@ -72,6 +72,21 @@ final class MessageValidator {
                 sessionId);
     }
 
+    /**
+     * What a call that is not accepted was about, as far as its body can be read, for the conversation record:
+     * fields that are missing or not text are null.
+     */
+    Attempt attempted(Operation operation, byte[] body) {
+        JsonNode json = parse(body);
+        return json == null ? Attempt.UNREADABLE : new Attempt(json.path("interactionId").textValue(),
+                json.path("entityName").textValue(), json.path(operation.contentField).textValue());
+    }
+
+    /** The interactionId, entityName and text, url or state of a call that may not pass the checks. */
+    record Attempt(String interactionId, String entityName, String content) {
+        static final Attempt UNREADABLE = new Attempt(null, null, null);
+    }
+
     /** The body as a JSON object, or null when it is not one. */
     private JsonNode parse(byte[] body) {
         try {

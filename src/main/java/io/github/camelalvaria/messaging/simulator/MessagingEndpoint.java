@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * <p>Order of checks: path (404) and method (405); then the injected fault, if any; then the bearer token and the
  * api key (401, empty body); the organization (404); headers and body (400, 422, see {@link MessageValidator});
  * with {@link SimulatorSettings#strictSessions()}, the streaming session (404 {@code sessionNotFound}); the user and
- * the interaction (404) and whether it has ended (410). Then the message is recorded and answered 202.
+ * the interaction (404) and whether it has ended (410). Then the message is recorded and answered 202. A call that
+ * is refused or dropped is kept as a {@link FailedCall} in the conversation its body names, if that one is known.
  */
 final class MessagingEndpoint implements HttpHandler {
 
@@ -92,7 +93,10 @@ final class MessagingEndpoint implements HttpHandler {
 
     /** Answers the call, or returns true, without answering, when the connection is to be dropped instead. */
     private boolean answer(HttpExchange exchange, Route route, FaultDice.Fate fate, Faults faults) {
+        byte[] body = null;
         try {
+            // read before any refusal, so that a refused call is kept in the conversation it names
+            body = exchange.getRequestBody().readAllBytes();
             switch (fate) {
                 case TOO_MANY_REQUESTS -> throw Refusal.withHeader(
                         ErrorResponse.of(429, "request", "throttled", "too many requests"),
@@ -100,6 +104,7 @@ final class MessagingEndpoint implements HttpHandler {
                 case SERVER_ERROR -> throw Refusal.of(500, "request", "internal", "internal server error");
                 case UNAVAILABLE -> throw unavailable(faults.unavailableRetryAfterSeconds());
                 case DROP_CONNECTION -> {
+                    keepFailed(route, body, null, "connection dropped");
                     return true;
                 }
                 default -> {
@@ -111,7 +116,6 @@ final class MessagingEndpoint implements HttpHandler {
             if (!settings.orgId().equals(route.orgId())) {
                 throw Refusal.notFound("path", "organization " + route.orgId() + " not found");
             }
-            byte[] body = exchange.getRequestBody().readAllBytes();
             MessageRequest request = validator.validate(route.operation(), headers, body);
             if (settings.strictSessions() && !sessions.isLive(request.sessionId())) {
                 throw Refusal.sessionNotFound();
@@ -122,15 +126,25 @@ final class MessagingEndpoint implements HttpHandler {
             }
             replies.empty(exchange, 202);
         } catch (Refusal refusal) {
+            keepFailed(route, body, refusal.status, refusal.getMessage());
             refuse(exchange, refusal);
         } catch (IOException clientGone) {
             LOG.debug("messaging call ended without an answer: {}", clientGone.toString());
             exchange.close();
         } catch (RuntimeException bug) {
             LOG.warn("messaging call failed inside the simulator", bug);
-            refuse(exchange, Refusal.of(500, "request", "internal", "internal server error"));
+            Refusal internal = Refusal.of(500, "request", "internal", "internal server error");
+            keepFailed(route, body, internal.status, internal.getMessage());
+            refuse(exchange, internal);
         }
         return false;
+    }
+
+    /** Keeps the call in the conversation its body names, if any; {@code status} null for a dropped connection. */
+    private void keepFailed(Route route, byte[] body, Integer status, String reason) {
+        MessageValidator.Attempt attempt = body == null ? MessageValidator.Attempt.UNREADABLE
+                : validator.attempted(route.operation(), body);
+        record.fail(route.userId(), route.operation(), attempt, status, reason);
     }
 
     private static Refusal unavailable(int retryAfterSeconds) {

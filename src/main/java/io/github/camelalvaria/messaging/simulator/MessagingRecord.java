@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
-/** The known users and interactions, the messages accepted on them, and the calls refused or dropped. */
+/**
+ * The known users and interactions, their conversations (accepted and failed calls, customer messages), and the counts
+ * of calls refused or dropped.
+ */
 final class MessagingRecord {
 
     private final Set<String> users = ConcurrentHashMap.newKeySet();
@@ -64,6 +67,25 @@ final class MessagingRecord {
         return interaction.accept(request, sequence);
     }
 
+    /**
+     * Keeps a call that was not accepted in the conversation of the interaction it names, if that one is known;
+     * {@code status} null for a dropped connection.
+     */
+    void fail(String userId, Operation operation, MessageValidator.Attempt attempt, Integer status, String reason) {
+        Interaction interaction = attempt.interactionId() == null ? null : interactions.get(attempt.interactionId());
+        if (interaction != null) {
+            interaction.fail(userId, operation, attempt, status, reason, sequence);
+        }
+    }
+
+    /** Keeps what the customer wrote on a known interaction, carried by the event {@code eventId}. */
+    void addCustomerMessage(String interactionId, String text, String eventId, Instant sentAt) {
+        Interaction interaction = interactions.get(interactionId);
+        if (interaction != null) {
+            interaction.addCustomerMessage(text, eventId, sentAt, sequence);
+        }
+    }
+
     void countRefused(int status) {
         refused.computeIfAbsent(status, s -> new LongAdder()).increment();
     }
@@ -93,7 +115,7 @@ final class MessagingRecord {
         return dropped.sum();
     }
 
-    /** Forgets the accepted messages and the counts; the interactions, open or ended, stay. */
+    /** Forgets the conversations and the counts; the interactions, open or ended, stay. */
     void clear() {
         interactions.values().forEach(Interaction::clear);
         refused.clear();
@@ -106,6 +128,8 @@ final class MessagingRecord {
         private final String interactionId;
         private final String userId;
         private final List<AcceptedMessage> accepted = new ArrayList<>();
+        private final List<FailedCall> failed = new ArrayList<>();
+        private final List<CustomerMessage> customerMessages = new ArrayList<>();
         private boolean ended;
 
         Interaction(String interactionId, String userId) {
@@ -128,6 +152,20 @@ final class MessagingRecord {
             return message;
         }
 
+        synchronized void fail(String callUserId, Operation operation, MessageValidator.Attempt attempt, Integer status,
+                String reason, AtomicLong sequence) {
+            String content = attempt.content();
+            failed.add(new FailedCall(sequence.incrementAndGet(), operation.pathSegment, interactionId, callUserId,
+                    attempt.entityName(), status, reason,
+                    operation == Operation.SEND_TEXT ? content : null,
+                    operation == Operation.SEND_URL ? content : null,
+                    operation == Operation.NOTIFICATION ? content : null, Instant.now()));
+        }
+
+        synchronized void addCustomerMessage(String text, String eventId, Instant sentAt, AtomicLong sequence) {
+            customerMessages.add(new CustomerMessage(sequence.incrementAndGet(), interactionId, text, eventId, sentAt));
+        }
+
         /** True when it was open. */
         synchronized boolean end() {
             boolean open = !ended;
@@ -137,10 +175,12 @@ final class MessagingRecord {
 
         synchronized void clear() {
             accepted.clear();
+            failed.clear();
+            customerMessages.clear();
         }
 
         synchronized InteractionRecord snapshot() {
-            return new InteractionRecord(interactionId, userId, ended, accepted);
+            return new InteractionRecord(interactionId, userId, ended, accepted, failed, customerMessages);
         }
     }
 }

@@ -20,25 +20,31 @@ final class Replies {
     }
 
     void json(HttpExchange exchange, int status, Object body) throws IOException {
-        write(exchange, status, body, null);
+        write(exchange, status, "application/json", mapper.writeValueAsBytes(body), null);
+    }
+
+    /** A 200 with {@code content} of {@code contentType}. */
+    void content(HttpExchange exchange, String contentType, byte[] content) throws IOException {
+        write(exchange, 200, contentType, content, null);
     }
 
     void empty(HttpExchange exchange, int status) throws IOException {
-        write(exchange, status, null, null);
+        write(exchange, status, null, null, null);
     }
 
     void refuse(HttpExchange exchange, Refusal refusal) throws IOException {
         refusal.headers.forEach(exchange.getResponseHeaders()::set);
-        write(exchange, refusal.status, refusal.body, refusal.getMessage());
+        write(exchange, refusal.status, "application/json",
+                refusal.body == null ? null : mapper.writeValueAsBytes(refusal.body), refusal.getMessage());
     }
 
-    private void write(HttpExchange exchange, int status, Object body, String reason) throws IOException {
-        if (body == null) {
+    private void write(HttpExchange exchange, int status, String contentType, byte[] bytes, String reason)
+            throws IOException {
+        if (bytes == null) {
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         } else {
-            byte[] bytes = mapper.writeValueAsBytes(body);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.getResponseHeaders().set("Content-Type", contentType);
             // a HEAD answer has headers only; the JDK server refuses body bytes for it
             boolean head = "HEAD".equals(exchange.getRequestMethod());
             exchange.sendResponseHeaders(status, head ? -1 : bytes.length);

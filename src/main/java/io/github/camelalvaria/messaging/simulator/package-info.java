@@ -83,15 +83,18 @@
  * <h2>The simulator's own controls (unauthenticated, loopback only)</h2>
  * <ul>
  * <li>{@code GET /simulator/interactions}: the {@link io.github.camelalvaria.messaging.simulator.SimulatorRecord}:
- * interactions with their accepted messages, refused messaging calls by status, dropped connections, tokens issued,
- * and under {@code streaming} the same as {@code GET /simulator/sessions}.</li>
+ * interactions with their conversations, refused messaging calls by status, dropped connections, tokens issued, and
+ * under {@code streaming} the same as {@code GET /simulator/sessions}. A conversation
+ * ({@link io.github.camelalvaria.messaging.simulator.InteractionRecord}) is the {@code accepted} messages, the
+ * {@code failed} calls whose body named the interaction (with their {@code status}, none for a dropped connection,
+ * and {@code reason}) and the {@code customerMessages}; one {@code sequence} across the record orders them.</li>
  * <li>{@code POST /simulator/interactions} {@code {"interactionId","userId"}}: 201 with the new interaction (its user
  * becomes known), 409 if the id is taken, 400 if a field is missing.</li>
  * <li>{@code GET /simulator/interactions/{id}}: one interaction, 404 if unknown. {@code DELETE} ends it: 204, and an
  * {@code interactionEnded} event on every live session if it was open.</li>
- * <li>{@code POST /simulator/interactions/{id}/customer-messages} {@code {"text":"..."}}: the customer writes; 202
- * with the {@code customerMessage} event queued on every live session. {@code POST .../customer-typing} (no body):
- * 202 with the {@code composing} event. 404 for an unknown interaction, 410 for an ended one, 400 without a text.</li>
+ * <li>{@code POST /simulator/interactions/{id}/customer-messages} {@code {"text":"..."}}: the customer writes, kept in
+ * the conversation; 202 with the {@code customerMessage} event queued on every live session.
+ * {@code POST .../customer-typing} (no body): 202 with the {@code composing} event. 404 for an unknown interaction, 410 for an ended one, 400 without a text.</li>
  * <li>{@code GET /simulator/sessions}: the {@link io.github.camelalvaria.messaging.simulator.StreamingRecord}: the
  * live sessions (id, createdAt, inactivityDelay, maxEvents, requireAcknowledgement, pendingEvents, lastPollAt,
  * polling, eventsDelivered, eventsAcknowledged) and the counts of sessions created, deleted, dropped and of
@@ -101,12 +104,21 @@
  * (text unchanged) inside {@code "events"}, in order with the other events. It can be acknowledged when it is an
  * object with a textual {@code eventId}; otherwise it is delivered once. 400 when the body is not one JSON value,
  * 404 when the session is not live.</li>
- * <li>{@code DELETE /simulator/record}: forgets accepted messages and counts (the session counts too), 204;
+ * <li>{@code DELETE /simulator/record}: forgets the conversations and counts (the session counts too), 204;
  * interactions and sessions with their pending events stay.</li>
  * <li>{@code GET /simulator/faults}, {@code PUT /simulator/faults}: the
  * {@link io.github.camelalvaria.messaging.simulator.Faults} as JSON; a PUT sets the fields it names over
  * {@code Faults.NONE}. 400 for an unknown field or a wrong type, 422 for a value out of range.</li>
  * <li>{@code POST /simulator/tokens/expire}: every issued token stops working, 204.</li>
  * </ul>
+ *
+ * <h2>The conversation view</h2>
+ * {@code GET /} (and {@code HEAD}) serves a page, with {@code /conversation.js} and {@code /conversation.css}, that
+ * polls {@code GET /simulator/interactions} every 500 ms and shows each conversation as chat bubbles: the agent's
+ * texts and URLs, the customer's messages on the other side, failed calls marked with their status, and a typing
+ * indicator for the last accepted notification until its {@code expiresAfterSeconds} (10 when it gives none, the
+ * reference's example) have passed. Its answers carry a Content-Security-Policy that allows scripts only from those
+ * files. Another method on those paths is 405; any other path outside {@code /via/}, {@code /tokenservice/} and
+ * {@code /simulator/} is 404 {@code no such resource}.
  */
 package io.github.camelalvaria.messaging.simulator;
