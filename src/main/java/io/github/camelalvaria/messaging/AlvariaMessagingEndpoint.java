@@ -134,7 +134,10 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
         }
         client = new MessagingClient(http, tokens, organizationUrl, config.getApiKey(), requestTimeout,
                                      getComponent().getObjectMapper().writer(), failures, session);
-        warnIfPlainHttpLeavesTheMachine(organizationUrl);
+        warnIfPlainHttpLeavesTheMachine(organizationUrl, "the access token and api key");
+        if (!fixedToken) {
+            warnIfPlainHttpLeavesTheMachine(config.getTokenUrl(), "the client secret");
+        }
         LOG.info("alvaria-messaging:{} ready for {} with {} and {}", operation, organizationUrl,
                  fixedToken ? "a fixed access token" : "client credentials of client " + config.getClientId(),
                  manageSession ? "a managed streaming session" : "a configured session id");
@@ -169,7 +172,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
         return base + "/via/v2/organizations/" + PathSegment.encode(config.getOrgId());
     }
 
-    private static void warnIfPlainHttpLeavesTheMachine(String url) {
+    private static void warnIfPlainHttpLeavesTheMachine(String url, String secrets) {
         URI uri = URI.create(url);
         if (!"http".equalsIgnoreCase(uri.getScheme())) {
             return;
@@ -181,7 +184,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
         } catch (java.net.UnknownHostException unresolved) {
             // unknown hosts get the warning too
         }
-        LOG.warn("alvaria-messaging sends the access token and api key over plain http to {}: use https", uri.getHost());
+        LOG.warn("alvaria-messaging sends {} over plain http to {}: use https", secrets, uri.getHost());
     }
 
     MessagingClient getClient() {

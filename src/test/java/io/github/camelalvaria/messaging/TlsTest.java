@@ -96,11 +96,14 @@ class TlsTest extends AlvariaTestSupport {
             context.getEndpoint("alvaria-messaging:sendText?baseUrl=http://192.0.2.10");
             context.getEndpoint("alvaria-messaging:sendText?baseUrl=https://192.0.2.11");
             context.getEndpoint("alvaria-messaging:sendText?baseUrl=" + alvaria.baseUrl());
+            context.getEndpoint("alvaria-messaging:sendText?baseUrl=https://192.0.2.12&tokenUrl=http://192.0.2.13/token");
 
             assertThat(logs.text()).containsOnlyOnce("WARN  io.github.camelalvaria.messaging.AlvariaMessagingEndpoint"
                                                      + " - alvaria-messaging sends the access token and api key over"
                                                      + " plain http to 192.0.2.10: use https")
-                    .doesNotContain("plain http to 192.0.2.11").doesNotContain("plain http to 127.0.0.1");
+                    .containsOnlyOnce("alvaria-messaging sends the client secret over plain http to 192.0.2.13: use https")
+                    .doesNotContain("plain http to 192.0.2.11").doesNotContain("plain http to 192.0.2.12")
+                    .doesNotContain("plain http to 127.0.0.1");
         }
         SECRETS.scanEndpoints(context);
     }
