@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +106,8 @@ public final class PerformanceBenchmark {
 
     // --- 1 and 2: throughput and latency against the raw client and camel-http --------------------------------------
 
-    private record Run(double perSecond, long p50Nanos, long p99Nanos, double bytesPerMessage) {
+    /** One run of one client; its CPU time a message is the whole benchmark JVM's (the server runs in its own). */
+    private record Run(double perSecond, long p50Nanos, long p99Nanos, double bytesPerMessage, double cpuMicros) {
     }
 
     private void throughputAndLatency() throws Exception {
@@ -133,7 +135,11 @@ public final class PerformanceBenchmark {
             for (int round = 1; round <= rounds; round++) {
                 for (int window : WINDOWS) {
                     Map<String, Run> thisRound = new LinkedHashMap<>();
-                    for (var sender : senders.entrySet()) {
+                    List<Map.Entry<String, Supplier<CompletableFuture<?>>>> order = new ArrayList<>(senders.entrySet());
+                    if (round % 2 == 0) {
+                        Collections.reverse(order); // so that no client always runs right after the same one
+                    }
+                    for (var sender : order) {
                         Run run = run(sender.getValue(), window, requests);
                         thisRound.put(sender.getKey(), run);
                         runs.computeIfAbsent(sender.getKey(), k -> new LinkedHashMap<>())
@@ -165,15 +171,16 @@ public final class PerformanceBenchmark {
         table.add(String.format("Server: LoopbackServer in its own JVM, 1 I/O thread: %.0f µs CPU a request"
                                 + " (%,.0f requests/s per core).", serverMicros, 1e6 / serverMicros));
         table.add("");
-        table.add(String.format("| %9s | %-18s | %12s | %9s | %9s | %12s |", "in flight", "client", "messages/s",
-                                "p50 ms", "p99 ms", "alloc B/msg"));
-        table.add("|---:|---|---:|---:|---:|---:|");
+        table.add(String.format("| %9s | %-18s | %12s | %9s | %9s | %12s | %11s |", "in flight", "client",
+                                "messages/s", "p50 ms", "p99 ms", "alloc B/msg", "CPU µs/msg"));
+        table.add("|---:|---|---:|---:|---:|---:|---:|");
         for (int window : WINDOWS) {
             for (String client : CLIENTS) {
                 List<Run> all = runs.get(client).get(window);
-                table.add(String.format("| %9d | %-18s | %,12.0f | %9.3f | %9.3f | %,12.0f |", window, client,
+                table.add(String.format("| %9d | %-18s | %,12.0f | %9.3f | %9.3f | %,12.0f | %11.0f |", window, client,
                                         median(all, Run::perSecond), median(all, r -> r.p50Nanos() / 1e6),
-                                        median(all, r -> r.p99Nanos() / 1e6), median(all, Run::bytesPerMessage)));
+                                        median(all, r -> r.p99Nanos() / 1e6), median(all, Run::bytesPerMessage),
+                                        median(all, Run::cpuMicros)));
             }
         }
         table.add("");
@@ -209,8 +216,9 @@ public final class PerformanceBenchmark {
 
     private static String describe(Map<String, Run> round) {
         StringBuilder line = new StringBuilder();
-        round.forEach((client, run) -> line.append(String.format("%s %,.0f/s p99 %.2f ms; ", client, run.perSecond(),
-                                                                 run.p99Nanos() / 1e6)));
+        round.forEach((client, run) -> line.append(String.format("%s %,.0f/s p99 %.2f ms %.0f µs CPU; ", client,
+                                                                 run.perSecond(), run.p99Nanos() / 1e6,
+                                                                 run.cpuMicros())));
         return line.toString();
     }
 
@@ -221,6 +229,7 @@ public final class PerformanceBenchmark {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] latencies = new long[requests];
         long allocatedBefore = allocatedBytes();
+        long cpuBefore = processCpuNanos();
         long started = System.nanoTime();
         for (int i = 0; i < requests && failure.get() == null; i++) {
             slots.acquire();
@@ -243,8 +252,15 @@ public final class PerformanceBenchmark {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         double bytesPerMessage = (allocatedBytes() - allocatedBefore) / (double) requests;
+        double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / requests;
         Arrays.sort(latencies);
-        return new Run(requests / seconds, latencies[requests / 2], latencies[requests * 99 / 100], bytesPerMessage);
+        return new Run(requests / seconds, latencies[requests / 2], latencies[requests * 99 / 100], bytesPerMessage,
+                       cpuMicros);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Bytes allocated so far by the live threads of this JVM (what JMH's GC profiler counts too). */
