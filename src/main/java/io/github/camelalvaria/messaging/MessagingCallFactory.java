@@ -114,20 +114,25 @@ final class MessagingCallFactory {
 
         String required(String field, String bodyField, String header, Object option) throws AlvariaValidationException {
             Object value = bodyField == null ? null : fields.get(bodyField);
-            String source = "body field " + bodyField;
+            // where the value came from, joined into words only for an error: this runs for every field of every message
+            String sourceKind = "body field ";
+            String sourceName = bodyField;
             if (value == null && header != null) {
                 value = message.getHeader(header);
-                source = "header " + header;
+                sourceKind = "header ";
+                sourceName = header;
             }
             if (value == null) {
                 value = option;
-                source = "option " + field;
+                sourceKind = "option ";
+                sourceName = field;
             }
             if (value == null) {
                 throw invalid(field, "missing: set " + sources(field, bodyField, header));
             }
             if (!(value instanceof CharSequence || value instanceof Number)) {
-                throw invalid(field, "must be a string, but " + source + " is a " + value.getClass().getSimpleName());
+                throw invalid(field, "must be a string, but " + sourceKind + sourceName + " is a "
+                                     + value.getClass().getSimpleName());
             }
             return nonBlank(field, value.toString());
         }

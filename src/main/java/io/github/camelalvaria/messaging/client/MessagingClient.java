@@ -1,5 +1,6 @@
 package io.github.camelalvaria.messaging.client;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -7,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.github.camelalvaria.messaging.AlvariaMessagingException;
+import io.github.camelalvaria.messaging.AlvariaOperation;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -27,10 +29,17 @@ public final class MessagingClient {
     private final AccessTokenSource tokens;
     private final String usersUrl;
     private final String apiKey;
+    private final ApiHeaders headers;
     private final RequestConfig requestConfig;
     private final ObjectWriter writer;
     private final FailureMapper failures;
     private final StreamingSession managedSession;
+    // the last call's address: an endpoint posts for one user and operation, so the URI is built and parsed once
+    private volatile Target lastTarget;
+
+    /** Where a call for one user and operation goes. */
+    private record Target(String userId, AlvariaOperation operation, String uri, URI parsed) {
+    }
 
     /**
      * @param organizationUrl the base URL with the organization's path, e.g.
@@ -44,6 +53,7 @@ public final class MessagingClient {
         this.tokens = tokens;
         this.usersUrl = organizationUrl + "/messaging/users/";
         this.apiKey = apiKey;
+        this.headers = new ApiHeaders(apiKey);
         this.requestConfig = RequestConfig.custom().setResponseTimeout(Timeout.of(requestTimeout)).build();
         this.writer = writer;
         this.failures = failures;
@@ -62,14 +72,14 @@ public final class MessagingClient {
         } catch (JsonProcessingException e) {
             return CompletableFuture.failedFuture(e);
         }
-        String uri = usersUrl + PathSegment.encode(call.userId()) + "/" + call.operation().name();
+        Target target = target(call.userId(), call.operation());
         long started = System.nanoTime();
         // a future of our own, so that callers see the typed exception itself rather than a CompletionException
         CompletableFuture<Integer> result = new CompletableFuture<>();
         boolean managed = call.sessionId() == null;
         CompletableFuture<String> session = managed ? managedSession.id()
                 : CompletableFuture.completedFuture(call.sessionId());
-        session.thenCompose(sessionId -> attempt(call, uri, json, sessionId, true, managed))
+        session.thenCompose(sessionId -> attempt(call, target, json, sessionId, true, managed))
                 .whenComplete((status, failure) -> {
                     if (LOG.isDebugEnabled()) {
                         LOG.debug("{} interaction={} user={} -> {} in {} ms", call.operation(),
@@ -86,12 +96,23 @@ public final class MessagingClient {
         return result;
     }
 
+    private Target target(String userId, AlvariaOperation operation) {
+        Target last = lastTarget;
+        if (last == null || last.operation() != operation || !last.userId().equals(userId)) {
+            String uri = usersUrl + PathSegment.encode(userId) + "/" + operation.name();
+            last = new Target(userId, operation, uri, URI.create(uri));
+            lastTarget = last;
+        }
+        return last;
+    }
+
     private CompletableFuture<Integer> attempt(
-            MessagingCall call, String uri, byte[] json, String sessionId, boolean mayRenewToken,
+            MessagingCall call, Target target, byte[] json, String sessionId, boolean mayRenewToken,
             boolean mayRecreateSession) {
         String operation = call.operation().name();
-        return tokens.token(http).thenCompose(token -> AsyncHttp.execute(http, AsyncHttp.apiRequest(
-                        SimpleRequestBuilder.post(uri).setBody(json, ContentType.APPLICATION_JSON), token, apiKey,
+        String uri = target.uri();
+        return tokens.token(http).thenCompose(token -> AsyncHttp.execute(http, headers.request(
+                        SimpleRequestBuilder.post(target.parsed()).setBody(json, ContentType.APPLICATION_JSON), token,
                         sessionId, requestConfig))
                 .handle((response, failure) -> {
                     if (failure != null) {
@@ -110,10 +131,10 @@ public final class MessagingClient {
                     if (mayRecreateSession && StreamingSession.saysSessionIsGone(failure)) {
                         managedSession.dropped(sessionId);
                         return managedSession.id().thenCompose(
-                                newSession -> attempt(call, uri, json, newSession, mayRenewToken, false));
+                                newSession -> attempt(call, target, json, newSession, mayRenewToken, false));
                     }
                     if (status == 401 && mayRenewToken && tokens.reject(token)) {
-                        return attempt(call, uri, json, sessionId, false, mayRecreateSession);
+                        return attempt(call, target, json, sessionId, false, mayRecreateSession);
                     }
                     return CompletableFuture.failedFuture(failure);
                 }));

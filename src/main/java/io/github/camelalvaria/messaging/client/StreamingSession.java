@@ -53,6 +53,7 @@ public final class StreamingSession {
     private final String sessionUrl;
     private final String eventsUrl;
     private final String apiKey;
+    private final ApiHeaders apiHeaders;
     private final Settings settings;
     private final ObjectMapper mapper;
     private final FailureMapper failures;
@@ -78,6 +79,7 @@ public final class StreamingSession {
         this.sessionUrl = organizationUrl + "/streaming/session";
         this.eventsUrl = organizationUrl + "/streaming/events";
         this.apiKey = apiKey;
+        this.apiHeaders = new ApiHeaders(apiKey);
         this.settings = settings;
         this.mapper = mapper;
         this.failures = failures;
@@ -173,9 +175,9 @@ public final class StreamingSession {
             return CompletableFuture.completedFuture(null);
         }
         return tokens.token(http)
-                .thenCompose(token -> AsyncHttp.execute(http, AsyncHttp.apiRequest(
+                .thenCompose(token -> AsyncHttp.execute(http, apiHeaders.request(
                         SimpleRequestBuilder.post(eventsUrl + "/acknowledge").setBody(body, ContentType.APPLICATION_JSON),
-                        token, apiKey, id, requestConfig)))
+                        token, id, requestConfig)))
                 .handle((response, failure) -> {
                     if (failure != null || response.getCode() >= 300) {
                         LOG.warn("Acknowledging {} events failed ({}): the server delivers them again",
@@ -198,8 +200,8 @@ public final class StreamingSession {
             return CompletableFuture.completedFuture(null);
         }
         return tokens.token(http)
-                .thenCompose(token -> AsyncHttp.execute(http, AsyncHttp.apiRequest(
-                        SimpleRequestBuilder.delete(sessionUrl), token, apiKey, id, requestConfig)))
+                .thenCompose(token -> AsyncHttp.execute(http, apiHeaders.request(
+                        SimpleRequestBuilder.delete(sessionUrl), token, id, requestConfig)))
                 .handle((response, failure) -> {
                     if (failure != null || response.getCode() >= 300) {
                         LOG.warn("Deleting the streaming session failed ({}); the server drops it after {} s",
@@ -232,9 +234,9 @@ public final class StreamingSession {
             return CompletableFuture.failedFuture(e);
         }
         return tokens.token(http).thenCompose(token -> {
-            SimpleHttpRequest request = AsyncHttp.apiRequest(
-                    SimpleRequestBuilder.post(sessionUrl).setBody(body, ContentType.APPLICATION_JSON), token, apiKey,
-                    null, requestConfig);
+            SimpleHttpRequest request = apiHeaders.request(
+                    SimpleRequestBuilder.post(sessionUrl).setBody(body, ContentType.APPLICATION_JSON), token, null,
+                    requestConfig);
             return AsyncHttp.execute(http, request).handle((response, failure) -> {
                 if (failure != null) {
                     throw new CompletionException(failures.fromTransport(OPERATION, "POST", sessionUrl, failure));
@@ -293,8 +295,8 @@ public final class StreamingSession {
         }
         long started = System.nanoTime();
         tokens.token(http)
-                .thenCompose(token -> AsyncHttp.execute(http, AsyncHttp.apiRequest(
-                                SimpleRequestBuilder.get(eventsUrl), token, apiKey, id, pollConfig))
+                .thenCompose(token -> AsyncHttp.execute(http, apiHeaders.request(
+                                SimpleRequestBuilder.get(eventsUrl), token, id, pollConfig))
                         .thenApplyAsync(response -> {
                             if (response.getCode() >= 200 && response.getCode() <= 299) {
                                 List<JsonNode> events = events(response);

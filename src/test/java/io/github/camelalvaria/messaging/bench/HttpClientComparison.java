@@ -32,9 +32,9 @@ import io.github.camelalvaria.messaging.client.HttpClientSettings;
  */
 public final class HttpClientComparison {
 
-    private static final byte[] BODY = ("{\"interactionId\":\"4321\",\"entityName\":\"bench\",\"entityType\":\"Agent\","
+    static final byte[] BODY = ("{\"interactionId\":\"4321\",\"entityName\":\"bench\",\"entityType\":\"Agent\","
                                         + "\"text\":\"Hello from the benchmark\"}").getBytes(StandardCharsets.UTF_8);
-    private static final String PATH = "/via/v2/organizations/bench/messaging/users/agent-1/sendText";
+    static final String PATH = "/via/v2/organizations/bench/messaging/users/agent-1/sendText";
 
     private HttpClientComparison() {
     }
@@ -88,7 +88,7 @@ public final class HttpClientComparison {
         return requests / ((System.nanoTime() - started) / 1e9);
     }
 
-    private static CompletableFuture<Integer> apacheSend(CloseableHttpAsyncClient client, String uri) {
+    static CompletableFuture<Integer> apacheSend(CloseableHttpAsyncClient client, String uri) {
         SimpleHttpRequest request = SimpleRequestBuilder.post(uri)
                 .setHeader("Authorization", "Bearer bench-token").setHeader("x-api-key", "bench")
                 .setHeader("via-client-sessionid", "bench").setHeader("Accept", "application/json")

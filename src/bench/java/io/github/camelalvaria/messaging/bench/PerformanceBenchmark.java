@@ -1,0 +1,487 @@
+package io.github.camelalvaria.messaging.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import io.github.camelalvaria.messaging.app.AlvariaMessagingApplication;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * The performance benchmark of issue 6, all figures side by side in one run: throughput and latency of a
+ * {@code direct -> alvaria-messaging:sendText} route against the raw Apache HttpClient 5 client and a camel-http
+ * {@code http:} route; a short blocking step after the call, with and without {@code threads()}; 10,000 requests in
+ * flight against a server that answers after 1 s; token and session fetches under continuous load; the app's start-up;
+ * allocation per message with JMH's GC profiler. Prints the table and exits with status 1 when a target is missed.
+ *
+ * <p>Run: {@code mvn -B -Pbench verify} (README, "Performance"). System properties: {@code bench.rounds} (5),
+ * {@code bench.requests} (10000 per run), {@code bench.scale} (10000), {@code bench.scaleRounds} (3),
+ * {@code bench.tokenLifetime} (4 s), {@code bench.tokenSeconds} (20), {@code bench.startupRounds} (3),
+ * {@code bench.parts} (throughput,scale,tokens,startup,jmh), {@code bench.basedir} (the working directory).
+ */
+public final class PerformanceBenchmark {
+
+    private static final int[] WINDOWS = { 1, 16, 256 };
+    private static final List<String> CLIENTS = List.of("raw HttpClient 5", "alvaria-messaging", "camel-http http:");
+
+    private final int rounds = Integer.getInteger("bench.rounds", 5);
+    private final int requests = Integer.getInteger("bench.requests", 10_000);
+    private final int scale = Integer.getInteger("bench.scale", 10_000);
+    private final int scaleRounds = Integer.getInteger("bench.scaleRounds", 3);
+    private final int scaleConnections = Integer.getInteger("bench.scaleConnections", 10_000);
+    private final int tokenLifetime = Integer.getInteger("bench.tokenLifetime", 4);
+    private final int tokenSeconds = Integer.getInteger("bench.tokenSeconds", 20);
+    private final int startupRounds = Integer.getInteger("bench.startupRounds", 3);
+    private final List<String> parts = List.of(System.getProperty("bench.parts",
+                                                                  "throughput,scale,tokens,startup,jmh").split(","));
+    private final Path basedir = Path.of(System.getProperty("bench.basedir", "."));
+
+    private final List<String> table = new ArrayList<>();
+    private final List<String> missed = new ArrayList<>();
+
+    private PerformanceBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PerformanceBenchmark bench = new PerformanceBenchmark();
+        bench.runAll();
+        System.exit(bench.missed.isEmpty() ? 0 : 1);
+    }
+
+    private void runAll() throws Exception {
+        String machine = String.format("%d cores, %d MB max heap, JDK %s (%s)",
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                System.getProperty("java.version"), System.getProperty("os.name"));
+        if (parts.contains("throughput")) {
+            throughputAndLatency();
+        }
+        if (parts.contains("scale")) {
+            scale();
+        }
+        if (parts.contains("tokens")) {
+            tokensAndSessions();
+        }
+        if (parts.contains("startup")) {
+            startUp();
+        }
+        if (parts.contains("jmh")) {
+            allocation();
+        }
+        System.out.println();
+        System.out.println("=== alvaria-messaging benchmark: " + machine + "; medians of the rounds ===");
+        table.forEach(System.out::println);
+        System.out.println(missed.isEmpty() ? "All targets met." : "MISSED: " + String.join("; ", missed));
+    }
+
+    private void target(String name, boolean met, String figure) {
+        table.add(String.format("| %-62s | %-34s | %s |", name, figure, met ? "met" : "MISSED"));
+        if (!met) {
+            missed.add(name + " (" + figure + ")");
+        }
+    }
+
+    // --- 1 and 2: throughput and latency against the raw client and camel-http --------------------------------------
+
+    /** One run of one client; its CPU time a message is the whole benchmark JVM's (the server runs in its own). */
+    private record Run(double perSecond, long p50Nanos, long p99Nanos, double bytesPerMessage, double cpuMicros) {
+    }
+
+    private void throughputAndLatency() throws Exception {
+        Map<String, Map<Integer, List<Run>>> runs = new LinkedHashMap<>();
+        Map<Integer, List<Double>> overRaw = new LinkedHashMap<>();
+        Map<Integer, List<Double>> overHttp = new LinkedHashMap<>();
+        double serverMicros;
+        List<Double> blocking = new ArrayList<>();
+        List<Double> blockingOnThreads = new ArrayList<>();
+        int stepsOnIoThreads;
+        try (ServerProcess server = ServerProcess.start(Duration.ZERO, 3599, 1);
+             BenchClients clients = new BenchClients(server.baseUrl(), 256, "bench-session")) {
+            ExecutorService callers = Executors.newFixedThreadPool(256);
+            Map<String, Supplier<CompletableFuture<?>>> senders = new LinkedHashMap<>();
+            senders.put(CLIENTS.get(0), clients::raw);
+            senders.put(CLIENTS.get(1), clients::component);
+            senders.put(CLIENTS.get(2), () -> clients.http(callers));
+            for (int window : WINDOWS) {
+                for (var sender : senders.values()) {
+                    run(sender, window, requests / 2); // warm-up: JIT, connections, the token
+                }
+            }
+            long messagesBefore = server.stats().get("messages");
+            Duration cpuBefore = server.cpuTime();
+            for (int round = 1; round <= rounds; round++) {
+                for (int window : WINDOWS) {
+                    Map<String, Run> thisRound = new LinkedHashMap<>();
+                    List<Map.Entry<String, Supplier<CompletableFuture<?>>>> order = new ArrayList<>(senders.entrySet());
+                    if (round % 2 == 0) {
+                        Collections.reverse(order); // so that no client always runs right after the same one
+                    }
+                    for (var sender : order) {
+                        Run run = run(sender.getValue(), window, requests);
+                        thisRound.put(sender.getKey(), run);
+                        runs.computeIfAbsent(sender.getKey(), k -> new LinkedHashMap<>())
+                                .computeIfAbsent(window, k -> new ArrayList<>()).add(run);
+                    }
+                    double alvaria = thisRound.get(CLIENTS.get(1)).perSecond();
+                    overRaw.computeIfAbsent(window, k -> new ArrayList<>())
+                            .add(alvaria / thisRound.get(CLIENTS.get(0)).perSecond());
+                    overHttp.computeIfAbsent(window, k -> new ArrayList<>())
+                            .add(alvaria / thisRound.get(CLIENTS.get(2)).perSecond());
+                    System.out.printf("round %d, %3d in flight: %s%n", round, window, describe(thisRound));
+                }
+            }
+            serverMicros = (server.cpuTime().minus(cpuBefore).toNanos() / 1e3)
+                           / (server.stats().get("messages") - messagesBefore);
+            int blockingRequests = Math.max(1_000, requests / 5);
+            for (int round = 1; round <= rounds; round++) {
+                blocking.add(run(() -> clients.blockingStep(false), 256, blockingRequests).perSecond());
+                blockingOnThreads.add(run(() -> clients.blockingStep(true), 256, blockingRequests).perSecond());
+                System.out.printf("round %d, 1 ms blocking step after the call, 256 in flight: %.0f msg/s on the I/O"
+                                  + " threads, %.0f msg/s after threads(16)%n", round, blocking.get(round - 1),
+                                  blockingOnThreads.get(round - 1));
+            }
+            stepsOnIoThreads = clients.blockingStepsOnIoThreads.get();
+            callers.shutdownNow();
+            callers.awaitTermination(10, TimeUnit.SECONDS);
+        }
+
+        table.add(String.format("Server: LoopbackServer in its own JVM, 1 I/O thread: %.0f µs CPU a request"
+                                + " (%,.0f requests/s per core).", serverMicros, 1e6 / serverMicros));
+        table.add("");
+        table.add(String.format("| %9s | %-18s | %12s | %9s | %9s | %12s | %11s |", "in flight", "client",
+                                "messages/s", "p50 ms", "p99 ms", "alloc B/msg", "CPU µs/msg"));
+        table.add("|---:|---|---:|---:|---:|---:|---:|");
+        for (int window : WINDOWS) {
+            for (String client : CLIENTS) {
+                List<Run> all = runs.get(client).get(window);
+                table.add(String.format("| %9d | %-18s | %,12.0f | %9.3f | %9.3f | %,12.0f | %11.0f |", window, client,
+                                        median(all, Run::perSecond), median(all, r -> r.p50Nanos() / 1e6),
+                                        median(all, r -> r.p99Nanos() / 1e6), median(all, Run::bytesPerMessage),
+                                        median(all, Run::cpuMicros)));
+            }
+        }
+        table.add("");
+        table.add(String.format("| %-62s | %-34s | %s |", "target", "measured (median of " + rounds + " rounds)",
+                                "result"));
+        table.add("|---|---|---|");
+        for (int window : WINDOWS) {
+            double ratio = medianOf(overRaw.get(window));
+            target("throughput >= 0.9 x raw client at " + window + " in flight", ratio >= 0.9,
+                   String.format("%.2f x", ratio));
+        }
+        double httpRatio = medianOf(overHttp.get(256));
+        target("throughput >= 2 x camel-http http: at 256 in flight", httpRatio >= 2,
+               String.format("%.2f x", httpRatio));
+        for (int window : new int[] { 1, 16 }) {
+            List<Run> raw = runs.get(CLIENTS.get(0)).get(window);
+            List<Run> alvaria = runs.get(CLIENTS.get(1)).get(window);
+            double p50 = median(alvaria, r -> r.p50Nanos() / 1e6) - median(raw, r -> r.p50Nanos() / 1e6);
+            double p99 = median(alvaria, r -> r.p99Nanos() / 1e6) - median(raw, r -> r.p99Nanos() / 1e6);
+            String figure = String.format("p50 %+.3f ms, p99 %+.3f ms", p50, p99);
+            if (window == 16) {
+                target("p99 overhead over the raw client <= 1 ms at 16 in flight", p99 <= 1.0, figure);
+            } else {
+                table.add(String.format("| %-62s | %-34s | %s |", "latency overhead over the raw client at 1 in flight",
+                                        figure, "(reported)"));
+            }
+        }
+        table.add(String.format("| %-62s | %-34s | %s |",
+                                "1 ms blocking step after the call, 256 in flight (" + stepsOnIoThreads + " on I/O)",
+                                String.format("%,.0f msg/s; threads(16): %,.0f", medianOf(blocking),
+                                              medianOf(blockingOnThreads)), "(reported)"));
+    }
+
+    private static String describe(Map<String, Run> round) {
+        StringBuilder line = new StringBuilder();
+        round.forEach((client, run) -> line.append(String.format("%s %,.0f/s p99 %.2f ms %.0f µs CPU; ", client,
+                                                                 run.perSecond(), run.p99Nanos() / 1e6,
+                                                                 run.cpuMicros())));
+        return line.toString();
+    }
+
+    /** Sends {@code requests} with at most {@code window} in flight, from this one thread. */
+    private static Run run(Supplier<CompletableFuture<?>> send, int window, int requests) throws Exception {
+        Semaphore slots = new Semaphore(window);
+        CountDownLatch done = new CountDownLatch(requests);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        long[] latencies = new long[requests];
+        long allocatedBefore = allocatedBytes();
+        long cpuBefore = processCpuNanos();
+        long started = System.nanoTime();
+        for (int i = 0; i < requests && failure.get() == null; i++) {
+            slots.acquire();
+            int index = i;
+            long sent = System.nanoTime();
+            send.get().whenComplete((ignored, failed) -> {
+                latencies[index] = System.nanoTime() - sent;
+                if (failed != null) {
+                    failure.compareAndSet(null, failed);
+                }
+                slots.release();
+                done.countDown();
+            });
+        }
+        if (failure.get() == null && !done.await(5, TimeUnit.MINUTES)) {
+            throw new IllegalStateException(done.getCount() + " requests never completed");
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a benchmark request failed", failure.get());
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        double bytesPerMessage = (allocatedBytes() - allocatedBefore) / (double) requests;
+        double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / requests;
+        Arrays.sort(latencies);
+        return new Run(requests / seconds, latencies[requests / 2], latencies[requests * 99 / 100], bytesPerMessage,
+                       cpuMicros);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** Bytes allocated so far by the live threads of this JVM (what JMH's GC profiler counts too). */
+    private static long allocatedBytes() {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        return Arrays.stream(threads.getThreadAllocatedBytes(threads.getAllThreadIds())).filter(b -> b > 0).sum();
+    }
+
+    // --- 3: 10,000 in flight against a server that answers after 1 s --------------------------------------------------
+
+    private void scale() throws Exception {
+        List<Double> seconds = new ArrayList<>();
+        List<Double> warmSeconds = new ArrayList<>();
+        List<Double> peakThreads = new ArrayList<>();
+        List<Double> peakHeap = new ArrayList<>();
+        List<Double> liveHeap = new ArrayList<>();
+        long failed = 0;
+        try (ServerProcess server = ServerProcess.start(Duration.ofSeconds(1), 3599, 2)) {
+            // round 0 warms both JVMs up (a live server is warm too) and is not counted
+            for (int round = 0; round <= scaleRounds; round++) {
+                Duration serverCpu = server.cpuTime();
+                Burst burst = burst(server.baseUrl());
+                serverCpu = server.cpuTime().minus(serverCpu);
+                System.out.printf("%s %,d in flight on %,d connections, server delay 1 s: all done in %.2f s"
+                                  + " (half in %.2f s, 90%% in %.2f s), %d failed; again on the open connections:"
+                                  + " %.2f s, %d failed; peak %d threads, peak heap %.0f MB, %.0f MB live with the"
+                                  + " connections open; server CPU %.1f s%n",
+                                  round == 0 ? "warm-up," : "round " + round + ",", scale, scaleConnections,
+                                  burst.seconds(), burst.halfSeconds(), burst.ninetyPercentSeconds(), burst.failed(),
+                                  burst.warmSeconds(), burst.warmFailed(), burst.peakThreads(),
+                                  burst.peakHeapMegabytes(), burst.liveHeapMegabytes(), serverCpu.toMillis() / 1e3);
+                if (round > 0) {
+                    seconds.add(burst.seconds());
+                    warmSeconds.add(burst.warmSeconds());
+                    peakThreads.add((double) burst.peakThreads());
+                    peakHeap.add(burst.peakHeapMegabytes());
+                    liveHeap.add(burst.liveHeapMegabytes());
+                    failed += burst.failed() + burst.warmFailed();
+                }
+            }
+        }
+        double total = medianOf(seconds);
+        target(String.format("%,d in flight: all done within 1 s + 5 s, none failed", scale),
+               total <= 6.0 && failed == 0, String.format("%.2f s (open connections: %.2f s), %d failed", total,
+                                                          medianOf(warmSeconds), failed));
+        target(String.format("%,d in flight: fewer than 64 JVM threads", scale), medianOf(peakThreads) < 64,
+               String.format("peak %.0f threads", medianOf(peakThreads)));
+        // the JVM runs with -Xmx512m: had the burst needed more, it would have failed with an OutOfMemoryError
+        long maxHeap = Runtime.getRuntime().maxMemory() >> 20;
+        target(String.format("%,d in flight: heap under 512 MB", scale), maxHeap <= 512,
+               String.format("in -Xmx%dm: %.0f MB live, peak %.0f MB", maxHeap, medianOf(liveHeap),
+                             medianOf(peakHeap)));
+    }
+
+    private record Burst(double seconds, double halfSeconds, double ninetyPercentSeconds, long failed,
+                         double warmSeconds, long warmFailed, int peakThreads, double peakHeapMegabytes,
+                         double liveHeapMegabytes) {
+    }
+
+    /**
+     * {@code scale} sends at once from this one thread, on a fresh CamelContext (a cold pool, no connection open), then
+     * as many again on the connections the first burst opened.
+     */
+    private Burst burst(String baseUrl) throws Exception {
+        var threads = ManagementFactory.getThreadMXBean();
+        List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
+        System.gc();
+        threads.resetPeakThreadCount();
+        heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
+        // one connection per request in flight: HTTP/1.1 carries one request at a time on a connection
+        try (BenchClients clients = new BenchClients(baseUrl, scaleConnections, "bench-session", false)) {
+            long[] cold = fire(clients);
+            // the same again, now that the connections are open: the next burst of a campaign
+            long[] warm = fire(clients);
+            int peakThreads = threads.getPeakThreadCount();
+            double peakHeap = heapPools.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum() / 1048576.0;
+            System.gc();
+            double liveHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
+            return new Burst(cold[scale - 1] / 1e9, cold[scale / 2] / 1e9, cold[scale * 9 / 10] / 1e9, cold[scale],
+                             warm[scale - 1] / 1e9, warm[scale], peakThreads, peakHeap, liveHeap);
+        }
+    }
+
+    /** When each send completed, in nanoseconds from the first, sorted; the last element counts the failures. */
+    private long[] fire(BenchClients clients) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(scale);
+        AtomicLong failed = new AtomicLong();
+        long[] finished = new long[scale + 1];
+        long started = System.nanoTime();
+        for (int i = 0; i < scale; i++) {
+            int index = i;
+            clients.component().whenComplete((ignored, failure) -> {
+                finished[index] = System.nanoTime() - started;
+                if (failure != null) {
+                    failed.incrementAndGet();
+                }
+                done.countDown();
+            });
+        }
+        if (!done.await(2, TimeUnit.MINUTES)) {
+            throw new IllegalStateException(done.getCount() + " of " + scale + " never completed");
+        }
+        Arrays.sort(finished, 0, scale);
+        finished[scale] = failed.get();
+        return finished;
+    }
+
+    // --- 4: token and session cost under continuous load --------------------------------------------------------------
+
+    private void tokensAndSessions() throws Exception {
+        Map<String, Long> stats;
+        long clientFetches;
+        long sent = 0;
+        try (ServerProcess server = ServerProcess.start(Duration.ZERO, tokenLifetime, 1);
+             BenchClients clients = new BenchClients(server.baseUrl(), 64, null, false)) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(tokenSeconds);
+            Semaphore slots = new Semaphore(16);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            while (System.nanoTime() < end && failure.get() == null) {
+                slots.acquire();
+                clients.component().whenComplete((ignored, failed) -> {
+                    if (failed != null) {
+                        failure.compareAndSet(null, failed);
+                    }
+                    slots.release();
+                });
+                sent++;
+            }
+            slots.acquire(16);
+            if (failure.get() != null) {
+                throw new IllegalStateException("a request failed while sending continuously", failure.get());
+            }
+            stats = server.stats();
+            clientFetches = clients.alvaria.tokenFetchCount();
+        }
+        // renewed in the last tenth of its life: one fetch at the start, then one per 0.9 lifetime
+        double renewEvery = tokenLifetime * 0.9;
+        long expected = (long) Math.floor(tokenSeconds / renewEvery) + 1;
+        long tokens = stats.get("tokens");
+        System.out.printf("%,d messages in %d s with %d s tokens: %d token fetches (component counted %d), %d sessions"
+                          + " created%n", sent, tokenSeconds, tokenLifetime, tokens, clientFetches, stats.get("sessions"));
+        target(String.format("token fetches: one per expiry (%d s tokens, %d s of sending)", tokenLifetime, tokenSeconds),
+               tokens <= expected + 1,
+               String.format("%d fetches (%d expected) = %,.0f/h", tokens, expected, tokens * 3600.0 / tokenSeconds));
+        target("managed streaming session: created once under load", stats.get("sessions") == 1,
+               stats.get("sessions") + " created for " + String.format("%,d", sent) + " messages");
+        table.add(String.format("| %-62s | %-34s | %s |", "token fetches per hour with the platform's 3599 s tokens",
+                                String.format("%.2f", 3600.0 / (3599 - 60)), "(derived)"));
+    }
+
+    // --- 5: start-up of the app -------------------------------------------------------------------------------------
+
+    private void startUp() throws Exception {
+        List<Double> seconds = new ArrayList<>();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (int round = 1; round <= startupRounds; round++) {
+            Path work = Files.createTempDirectory("alvaria-bench-startup");
+            long started = System.nanoTime();
+            Process app = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    "-Dlog4j2.configurationFile=" + basedir.resolve("src/main/resources/log4j2.xml"),
+                    "-Dalvaria.simulator.port=0", "-Dalvaria.file.inbox=" + work.resolve("inbox"),
+                    "-Dalvaria.dead-letter.default-uri=file:" + work.resolve("dead-letter"),
+                    AlvariaMessagingApplication.class.getName()))
+                    .directory(basedir.toFile()).redirectErrorStream(true).start();
+            double delivered = -1;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(),
+                                                                               StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.contains(" Delivered ")) {
+                        delivered = (System.nanoTime() - started) / 1e9;
+                        break;
+                    }
+                }
+            } finally {
+                app.destroy(); // a graceful stop, as Ctrl-C
+                if (!app.waitFor(40, TimeUnit.SECONDS)) {
+                    app.destroyForcibly();
+                }
+            }
+            if (delivered < 0) {
+                throw new IllegalStateException("the app ended without delivering a message");
+            }
+            seconds.add(delivered);
+            System.out.printf("round %d: the app delivered its first message %.2f s after `java` started%n", round,
+                              delivered);
+        }
+        table.add(String.format("| %-62s | %-34s | %s |", "app start-up: `java` to the first delivered message",
+                                String.format("%.2f s", medianOf(seconds)), "(reported)"));
+    }
+
+    // --- allocation per message: JMH with the GC profiler -------------------------------------------------------------
+
+    private void allocation() throws Exception {
+        var options = new OptionsBuilder().include(MessageAllocation.class.getName())
+                .forks(1).warmupIterations(3).warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
+                .measurementIterations(5).measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
+                .addProfiler("gc").jvmArgs("-Xmx512m").build();
+        for (RunResult result : new Runner(options).run()) {
+            String benchmark = result.getParams().getBenchmark();
+            Result<?> perOp = result.getSecondaryResults().entrySet().stream()
+                    .filter(entry -> entry.getKey().endsWith("gc.alloc.rate.norm")).map(Map.Entry::getValue)
+                    .findFirst().orElseThrow();
+            table.add(String.format("| %-62s | %-34s | %s |",
+                                    "JMH -prof gc, 1 in flight: " + benchmark.substring(benchmark.lastIndexOf('.') + 1),
+                                    String.format("%,.0f B/msg, %.1f µs/msg", perOp.getScore(),
+                                                  result.getPrimaryResult().getScore()), "(reported)"));
+        }
+    }
+
+    // --- medians ------------------------------------------------------------------------------------------------------
+
+    private static <T> double median(List<T> values, java.util.function.ToDoubleFunction<T> figure) {
+        return medianOf(values.stream().map(figure::applyAsDouble).toList());
+    }
+
+    private static double medianOf(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}
