@@ -17,6 +17,8 @@ public class FileToChatJavaRoute extends RouteBuilder {
                 .routeId("file-to-chat-java")
                 .routeConfigurationId(AlvariaErrorHandling.ID)
                 .autoStartup("{{alvaria.java-file.enabled}}")
+                // the consumer waits for a permit: at most max-in-flight files in flight (see file-to-chat.yaml)
+                .throttle().constant("{{alvaria.java-file.max-in-flight}}").concurrentRequestsMode()
                 .setProperty("alvariaFileOutcome", constant(".done"))
                 .setProperty(DeadLetterHeaders.DEAD_LETTER_URI, constant("direct:file-dead-letter"))
                 .setHeader(AlvariaMessagingConstants.INTERACTION_ID, constant("{{alvaria.java-file.interaction-id}}"))

@@ -254,6 +254,16 @@ public final class AlvariaSimulator implements AutoCloseable {
         return record.interaction(interactionId);
     }
 
+    /** Messaging calls received and not answered yet (their injected latency included). */
+    public int callsInFlight() {
+        return record.callsInFlight();
+    }
+
+    /** The most messaging calls in flight at one moment since start or the last {@link #clearRecord()}. */
+    public int mostCallsInFlight() {
+        return record.mostCallsInFlight();
+    }
+
     /** Everything seen since start or the last {@link #clearRecord()}: the same as {@code GET /simulator/interactions}. */
     public SimulatorRecord record() {
         return new SimulatorRecord(record.interactions(), record.refusedCounts(), record.droppedCount(),

@@ -70,9 +70,15 @@ final class MessagingEndpoint implements HttpHandler {
         FaultDice.Decision decision = faults.forMessagingCall();
         FaultDice.Fate fate = decision.fate();
         boolean drops = fate == FaultDice.Fate.DROP_CONNECTION || fate == FaultDice.Fate.DROP_AFTER_ACCEPT;
+        record.callStarted();
         if (decision.delayMillis() > 0 && !drops) {
-            delays.schedule(() -> answerLater(exchange, route, fate, faults.faults()), decision.delayMillis(),
-                    TimeUnit.MILLISECONDS);
+            try {
+                delays.schedule(() -> answerLater(exchange, route, fate, faults.faults()), decision.delayMillis(),
+                        TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                record.callEnded();
+                throw stopping;
+            }
         } else if (answer(exchange, route, fate, faults.faults())) {
             record.countDropped();
             LOG.debug("{} {} -> connection dropped", exchange.getRequestMethod(), exchange.getRequestURI().getPath());
@@ -87,11 +93,15 @@ final class MessagingEndpoint implements HttpHandler {
         try {
             workers.execute(() -> answer(exchange, route, fate, faults));
         } catch (RejectedExecutionException stopping) {
+            record.callEnded();
             exchange.close();
         }
     }
 
-    /** Answers the call, or returns true, without answering, when the connection is to be dropped instead. */
+    /**
+     * Answers the call, or returns true, without answering, when the connection is to be dropped instead; either way
+     * the call is no longer in flight.
+     */
     private boolean answer(HttpExchange exchange, Route route, FaultDice.Fate fate, Faults faults) {
         byte[] body = null;
         try {
@@ -136,6 +146,8 @@ final class MessagingEndpoint implements HttpHandler {
             Refusal internal = Refusal.of(500, "request", "internal", "internal server error");
             keepFailed(route, body, internal.status, internal.getMessage());
             refuse(exchange, internal);
+        } finally {
+            record.callEnded();
         }
         return false;
     }

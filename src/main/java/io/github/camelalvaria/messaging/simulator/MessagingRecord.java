@@ -11,6 +11,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -26,6 +27,8 @@ final class MessagingRecord {
     private final ConcurrentMap<Integer, LongAdder> refused = new ConcurrentHashMap<>();
     private final LongAdder dropped = new LongAdder();
     private final AtomicLong sequence = new AtomicLong();
+    private final AtomicInteger callsInFlight = new AtomicInteger();
+    private final AtomicInteger mostCallsInFlight = new AtomicInteger();
 
     MessagingRecord(Set<String> users, Map<String, String> interactions) {
         this.users.addAll(users);
@@ -90,6 +93,23 @@ final class MessagingRecord {
         refused.computeIfAbsent(status, s -> new LongAdder()).increment();
     }
 
+    /** A messaging call came in; it is in flight until {@link #callEnded()}, its delay included. */
+    void callStarted() {
+        mostCallsInFlight.accumulateAndGet(callsInFlight.incrementAndGet(), Math::max);
+    }
+
+    void callEnded() {
+        callsInFlight.decrementAndGet();
+    }
+
+    int callsInFlight() {
+        return callsInFlight.get();
+    }
+
+    int mostCallsInFlight() {
+        return mostCallsInFlight.get();
+    }
+
     void countDropped() {
         dropped.increment();
     }
@@ -121,6 +141,7 @@ final class MessagingRecord {
         refused.clear();
         dropped.reset();
         sequence.set(0);
+        mostCallsInFlight.set(callsInFlight.get());
     }
 
     /** One interaction; its lock keeps the ended check, the sequence number and the append together. */

@@ -1,6 +1,8 @@
 package io.github.camelalvaria.messaging.app;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -8,6 +10,8 @@ import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSProducer;
 import jakarta.jms.Message;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.TextMessage;
 
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
@@ -16,15 +20,17 @@ import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
- * An Apache Artemis broker in this JVM, in memory, with a TCP acceptor on a free loopback port: the app connects to it
- * as to any broker. Queues are created on first use, except those whose name starts with {@value #NOT_AUTO_CREATED}.
- * A rolled-back message comes back after {@value #REDELIVERY_DELAY_MILLIS} ms, as often as it takes.
+ * An Apache Artemis broker in this JVM, in memory or {@linkplain #persistent(Path) with a journal}, with a TCP acceptor
+ * on a free loopback port: the app connects to it as to any broker. Queues are created on first use, except those
+ * whose name starts with {@value #NOT_AUTO_CREATED}. A rolled-back message comes back after
+ * {@value #REDELIVERY_DELAY_MILLIS} ms, as often as it takes.
  */
 public final class EmbeddedArtemis implements AutoCloseable {
 
@@ -35,9 +41,29 @@ public final class EmbeddedArtemis implements AutoCloseable {
     private final String url;
     private final ActiveMQConnectionFactory client;
 
+    /** In memory: whatever it holds is gone when it stops. */
     public EmbeddedArtemis() throws Exception {
-        Configuration configuration = new ConfigurationImpl()
-                .setPersistenceEnabled(false)
+        this(new ConfigurationImpl().setPersistenceEnabled(false));
+    }
+
+    /**
+     * Durable messages and transactions in a journal in {@code folder}, written through to disk on every commit; a
+     * broker started again on the same folder holds every message the last one had not had acknowledged.
+     */
+    static EmbeddedArtemis persistent(Path folder) throws Exception {
+        return new EmbeddedArtemis(new ConfigurationImpl()
+                .setPersistenceEnabled(true)
+                // NIO: the same on every machine, where AIO needs libaio
+                .setJournalType(JournalType.NIO)
+                .setJournalFileSize(1024 * 1024)
+                .setJournalDirectory(folder.resolve("journal").toString())
+                .setBindingsDirectory(folder.resolve("bindings").toString())
+                .setPagingDirectory(folder.resolve("paging").toString())
+                .setLargeMessagesDirectory(folder.resolve("large-messages").toString()));
+    }
+
+    private EmbeddedArtemis(Configuration configuration) throws Exception {
+        configuration
                 .setSecurityEnabled(false)
                 .setJMXManagementEnabled(false)
                 .addAcceptorConfiguration("tcp", "tcp://127.0.0.1:0")
@@ -70,6 +96,16 @@ public final class EmbeddedArtemis implements AutoCloseable {
         }
     }
 
+    /** Sends one TextMessage per body, each with the same properties, in one transaction. */
+    void sendAll(String queue, List<String> bodies, Map<String, String> properties) {
+        try (JMSContext context = client.createContext(JMSContext.SESSION_TRANSACTED)) {
+            JMSProducer producer = context.createProducer();
+            properties.forEach(producer::setProperty);
+            bodies.forEach(body -> producer.send(context.createQueue(queue), body));
+            context.commit();
+        }
+    }
+
     /** Takes every message on the queue; call it once the queue holds what the test expects. */
     public List<Message> drain(String queue) throws Exception {
         List<Message> messages = new ArrayList<>();
@@ -84,6 +120,18 @@ public final class EmbeddedArtemis implements AutoCloseable {
             }
         }
         return messages;
+    }
+
+    /** The text of every message waiting on the queue, taking none; a redelivery not yet due is not seen. */
+    List<String> browse(String queue) throws Exception {
+        List<String> texts = new ArrayList<>();
+        try (JMSContext context = client.createContext(); QueueBrowser browser
+                = context.createBrowser(context.createQueue(queue))) {
+            for (Object message : Collections.list(browser.getEnumeration())) {
+                texts.add(((TextMessage) message).getText());
+            }
+        }
+        return texts;
     }
 
     /** Messages on the queue, those being delivered included; 0 for a queue not created yet. */

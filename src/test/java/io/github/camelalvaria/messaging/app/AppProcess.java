@@ -1,0 +1,138 @@
+package io.github.camelalvaria.messaging.app;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.github.camelalvaria.messaging.simulator.AlvariaSimulator;
+import io.github.camelalvaria.messaging.simulator.SimulatorSettings;
+
+/**
+ * The app in a JVM of its own, started the way an operator starts it: {@code java -cp …
+ * AlvariaMessagingApplication} in the repository root, so it reads the root {@code application.properties} and every
+ * route in {@code routes/}. The tenant comes from the environment, as README tells operators to give it (secrets never
+ * on the command line); other settings are JVM system properties, which override {@code application.properties}.
+ * Logging is the shipped {@code log4j2.xml} with an overlay raising this project and Camel to DEBUG, as an operator
+ * hunting a problem would; the console goes to a file, for the test to read and scan.
+ */
+final class AppProcess implements AutoCloseable {
+
+    private static final Path REPOSITORY = Path.of("").toAbsolutePath();
+    private static final String LOGGING = REPOSITORY.resolve("src/main/resources/log4j2.xml") + ","
+            + REPOSITORY.resolve("src/test/resources/log4j2-debug-overlay.xml");
+
+    private final Process process;
+    private final Path log;
+
+    private AppProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts the app against the simulator's tenant; {@code sessionId} marks what this run delivered in the
+     * simulator's record.
+     */
+    static AppProcess start(Path log, AlvariaSimulator simulator, String sessionId, Map<String, String> environment,
+            Map<String, String> properties) throws IOException {
+        Files.createDirectories(log.getParent());
+        Path argumentFile = log.resolveSibling(log.getFileName() + ".args");
+        List<String> arguments = new ArrayList<>();
+        // a JVM that starts fast and stays small: the machine runs other builds too
+        arguments.add("-XX:TieredStopAtLevel=1");
+        arguments.add("-XX:+UseSerialGC");
+        arguments.add("-Xmx256m");
+        arguments.add("-Dlog4j2.configurationFile=" + LOGGING);
+        properties.forEach((name, value) -> arguments.add("-D" + name + "=" + value));
+        arguments.add("-cp");
+        arguments.add(appClassPath());
+        arguments.add(AlvariaMessagingApplication.class.getName());
+        // an argument file: a class path may be longer than a command line can be
+        Files.write(argumentFile, arguments.stream().map(AppProcess::quoted).toList(), StandardCharsets.UTF_8);
+
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "@" + argumentFile)
+                .directory(REPOSITORY.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> variables = builder.environment();
+        variables.keySet().removeIf(name -> name.startsWith("ALVARIA_"));
+        SimulatorSettings tenant = simulator.settings();
+        variables.put("ALVARIA_ORG_ID", tenant.orgId());
+        variables.put("ALVARIA_API_KEY", tenant.apiKey());
+        variables.put("ALVARIA_CLIENT_ID", tenant.clientId());
+        variables.put("ALVARIA_CLIENT_SECRET", tenant.clientSecret());
+        variables.put("ALVARIA_TOKEN_URL", simulator.tokenUrl());
+        variables.put("ALVARIA_BASE_URL", simulator.baseUrl());
+        variables.put("ALVARIA_SESSION_ID", sessionId);
+        variables.putAll(environment);
+        return new AppProcess(builder.start(), log);
+    }
+
+    /**
+     * The app's classes and runtime dependencies, as the build lists them (maven-dependency-plugin in pom.xml): none of
+     * the tests' classes, resources or libraries.
+     */
+    private static String appClassPath() throws IOException {
+        String classes = System.getProperty("alvaria.app.classes");
+        String dependencies = System.getProperty("alvaria.app.dependencies");
+        if (classes == null || dependencies == null) {
+            throw new IllegalStateException("alvaria.app.classes and alvaria.app.dependencies are not set:"
+                                            + " run this test with Maven (mvn verify -Dtest=...), which sets them");
+        }
+        return classes + File.pathSeparator + Files.readString(Path.of(dependencies)).strip();
+    }
+
+    /** Java's argument file syntax: one argument a line, in quotes, a backslash escaped. */
+    private static String quoted(String argument) {
+        return '"' + argument.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** What the app printed so far. */
+    String output() {
+        try {
+            return Files.readString(log, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code kill -9}: no shutdown hook, no graceful anything. Returns the exit code once it is gone. */
+    int kill() throws InterruptedException {
+        process.destroyForcibly();
+        return exitCode(Duration.ofSeconds(10));
+    }
+
+    /** {@code kill} (SIGTERM): camel-main's shutdown hook stops the routes gracefully. */
+    int terminate(Duration patience) throws InterruptedException {
+        process.destroy();
+        return exitCode(patience);
+    }
+
+    private int exitCode(Duration patience) throws InterruptedException {
+        if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the app did not exit within " + patience + "; its output: " + log);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
