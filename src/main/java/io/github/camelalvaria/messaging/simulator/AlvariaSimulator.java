@@ -259,11 +259,6 @@ public final class AlvariaSimulator implements AutoCloseable {
         return record.callsInFlight();
     }
 
-    /** The most messaging calls in flight at one moment since start or the last {@link #clearRecord()}. */
-    public int mostCallsInFlight() {
-        return record.mostCallsInFlight();
-    }
-
     /** Everything seen since start or the last {@link #clearRecord()}: the same as {@code GET /simulator/interactions}. */
     public SimulatorRecord record() {
         return new SimulatorRecord(record.interactions(), record.refusedCounts(), record.droppedCount(),

@@ -28,7 +28,6 @@ final class MessagingRecord {
     private final LongAdder dropped = new LongAdder();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicInteger callsInFlight = new AtomicInteger();
-    private final AtomicInteger mostCallsInFlight = new AtomicInteger();
 
     MessagingRecord(Set<String> users, Map<String, String> interactions) {
         this.users.addAll(users);
@@ -95,7 +94,7 @@ final class MessagingRecord {
 
     /** A messaging call came in; it is in flight until {@link #callEnded()}, its delay included. */
     void callStarted() {
-        mostCallsInFlight.accumulateAndGet(callsInFlight.incrementAndGet(), Math::max);
+        callsInFlight.incrementAndGet();
     }
 
     void callEnded() {
@@ -104,10 +103,6 @@ final class MessagingRecord {
 
     int callsInFlight() {
         return callsInFlight.get();
-    }
-
-    int mostCallsInFlight() {
-        return mostCallsInFlight.get();
     }
 
     void countDropped() {
@@ -141,7 +136,6 @@ final class MessagingRecord {
         refused.clear();
         dropped.reset();
         sequence.set(0);
-        mostCallsInFlight.set(callsInFlight.get());
     }
 
     /** One interaction; its lock keeps the ended check, the sequence number and the append together. */

@@ -7,10 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import io.github.camelalvaria.messaging.simulator.AlvariaSimulator;
 import io.github.camelalvaria.messaging.simulator.SimulatorSettings;
@@ -28,6 +30,10 @@ final class AppProcess implements AutoCloseable {
     private static final Path REPOSITORY = Path.of("").toAbsolutePath();
     private static final String LOGGING = REPOSITORY.resolve("src/main/resources/log4j2.xml") + ","
             + REPOSITORY.resolve("src/test/resources/log4j2-debug-overlay.xml");
+
+    private static final Pattern CALL_LINE
+            = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) DEBUG MessagingClient - .* in (\\d+) ms$",
+                              Pattern.MULTILINE);
 
     private final Process process;
     private final Path log;
@@ -107,6 +113,27 @@ final class AppProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The most calls to the API in flight at one moment, as its DEBUG line per answered call tells ({@code 12:00:00.250
+     * DEBUG MessagingClient - sendText … -> 202 in 40 ms}: it was sent 40 ms before it was logged). Calls cut short by
+     * a kill are not logged; they were in flight alongside the last ones that were.
+     */
+    int mostCallsAtOnce() {
+        List<long[]> calls = CALL_LINE.matcher(output()).results()
+                .map(line -> {
+                    long end = LocalTime.parse(line.group(1)).toNanoOfDay() / 1_000_000;
+                    return new long[] { end - Long.parseLong(line.group(2)), end };
+                }).toList();
+        int most = 0;
+        for (long[] call : calls) {
+            // every call that had begun and not yet ended when this one began, and this one
+            long started = call[0];
+            most = Math.max(most, (int) calls.stream().filter(other -> other[0] <= started && other[1] > started)
+                    .count());
+        }
+        return most;
     }
 
     /** {@code kill -9}: no shutdown hook, no graceful anything. Returns the exit code once it is gone. */
