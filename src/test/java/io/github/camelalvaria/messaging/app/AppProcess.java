@@ -102,10 +102,6 @@ final class AppProcess implements AutoCloseable {
         return '"' + argument.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
-    boolean isAlive() {
-        return process.isAlive();
-    }
-
     /** What the app printed so far. */
     String output() {
         try {
@@ -118,7 +114,7 @@ final class AppProcess implements AutoCloseable {
     /**
      * The most calls to the API in flight at one moment, as its DEBUG line per answered call tells ({@code 12:00:00.250
      * DEBUG MessagingClient - sendText … -> 202 in 40 ms}: it was sent 40 ms before it was logged). Calls cut short by
-     * a kill are not logged; they were in flight alongside the last ones that were.
+     * a kill are not logged.
      */
     int mostCallsAtOnce() {
         List<long[]> calls = CALL_LINE.matcher(output()).results()
