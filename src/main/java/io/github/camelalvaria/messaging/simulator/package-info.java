@@ -83,7 +83,8 @@
  * <h2>The simulator's own controls (unauthenticated, loopback only)</h2>
  * <ul>
  * <li>{@code GET /simulator/interactions}: the {@link io.github.camelalvaria.messaging.simulator.SimulatorRecord}:
- * interactions with their accepted messages, refused messaging calls by status, dropped connections, tokens issued,
+ * interactions with their accepted messages, refused messaging calls by status, dropped connections (and, as
+ * {@code droppedAfterAccept}, those dropped after the message was recorded), tokens issued,
  * and under {@code streaming} the same as {@code GET /simulator/sessions}.</li>
  * <li>{@code POST /simulator/interactions} {@code {"interactionId","userId"}}: 201 with the new interaction (its user
  * becomes known), 409 if the id is taken, 400 if a field is missing.</li>
