@@ -27,7 +27,6 @@ import jakarta.jms.Message;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.camelalvaria.messaging.SecretWatch;
-import io.github.camelalvaria.messaging.simulator.AcceptedMessage;
 import io.github.camelalvaria.messaging.simulator.AlvariaSimulator;
 import io.github.camelalvaria.messaging.simulator.Faults;
 import io.github.camelalvaria.messaging.simulator.SimulatorRecord;
