@@ -27,6 +27,10 @@ public class AlvariaErrorHandling extends RouteConfigurationBuilder {
                     .useExponentialBackOff()
                     .backOffMultiplier("{{alvaria.redelivery.multiplier}}")
                     .maximumRedeliveryDelay("{{alvaria.redelivery.maximum-delay}}")
+                    // the wait is scheduled, not slept: a failed send completes on an HTTP I/O thread, which a
+                    // sleep would take from every other message for as long as the Retry-After (a transacted
+                    // exchange still waits on its own listener thread, as its transaction requires)
+                    .asyncDelayedRedelivery()
                     .retryAttemptedLogLevel(LoggingLevel.WARN)
                     .useOriginalMessage()
                     .handled(true)

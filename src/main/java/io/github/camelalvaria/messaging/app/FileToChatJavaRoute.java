@@ -13,7 +13,8 @@ public class FileToChatJavaRoute extends RouteBuilder {
     @Override
     public void configure() {
         from("file:{{alvaria.java-file.inbox}}?include=.*\\.(txt|url)"
-             + "&move=${exchangeProperty.alvariaFileOutcome}/${file:name}&moveFailed=.failed/${file:name}")
+             + "&move=${exchangeProperty.alvariaFileOutcome}/${file:name}&moveFailed=.failed/${file:name}"
+             + "&exclusiveReadLockStrategy=#existingFileReadLock")
                 .routeId("file-to-chat-java")
                 .routeConfigurationId(AlvariaErrorHandling.ID)
                 .autoStartup("{{alvaria.java-file.enabled}}")

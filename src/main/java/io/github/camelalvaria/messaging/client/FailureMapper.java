@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import javax.net.ssl.SSLException;
@@ -89,7 +90,9 @@ public final class FailureMapper {
         if (failure instanceof SSLException) {
             return new AlvariaPermanentException(message, operation, uri, 0, "TLS failure", Map.of(), null, null, failure);
         }
-        if (failure instanceof IOException || failure instanceof CancellationException) {
+        // a TimeoutException is the pool's: no connection came free in time, so nothing was sent
+        if (failure instanceof IOException || failure instanceof CancellationException
+            || failure instanceof TimeoutException) {
             return new AlvariaRetryableException(message, operation, uri, 0, "No response", Map.of(), null, null, null,
                                                  failure);
         }

@@ -262,6 +262,7 @@ public final class AlvariaSimulator implements AutoCloseable {
     /** Everything seen since start or the last {@link #clearRecord()}: the same as {@code GET /simulator/interactions}. */
     public SimulatorRecord record() {
         return new SimulatorRecord(record.interactions(), record.refusedCounts(), record.droppedCount(),
+                record.droppedAfterAcceptCount(),
                 tokens.issuedCount(), sessions.record());
     }
 

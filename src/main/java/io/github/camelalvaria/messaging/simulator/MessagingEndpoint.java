@@ -80,7 +80,8 @@ final class MessagingEndpoint implements HttpHandler {
                 throw stopping;
             }
         } else if (answer(exchange, route, fate, faults.faults())) {
-            record.countDropped();
+            // a drop-after-accept drops only a call it recorded; an invalid one was answered with its error
+            record.countDropped(fate == FaultDice.Fate.DROP_AFTER_ACCEPT);
             LOG.debug("{} {} -> connection dropped", exchange.getRequestMethod(), exchange.getRequestURI().getPath());
             // thrown, the JDK server closes the connection and forgets it; exchange.close() before any response
             // would leave its bookkeeping (some 5 KB) behind until the server stops

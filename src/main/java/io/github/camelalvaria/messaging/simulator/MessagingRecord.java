@@ -26,6 +26,7 @@ final class MessagingRecord {
     private final ConcurrentMap<String, Interaction> interactions = new ConcurrentHashMap<>();
     private final ConcurrentMap<Integer, LongAdder> refused = new ConcurrentHashMap<>();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder droppedAfterAccept = new LongAdder();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicInteger callsInFlight = new AtomicInteger();
 
@@ -105,8 +106,12 @@ final class MessagingRecord {
         return callsInFlight.get();
     }
 
-    void countDropped() {
+    /** A connection closed without an answer; {@code afterAccept} when the message was recorded first. */
+    void countDropped(boolean afterAccept) {
         dropped.increment();
+        if (afterAccept) {
+            droppedAfterAccept.increment();
+        }
     }
 
     Optional<InteractionRecord> interaction(String interactionId) {
@@ -130,11 +135,16 @@ final class MessagingRecord {
         return dropped.sum();
     }
 
+    long droppedAfterAcceptCount() {
+        return droppedAfterAccept.sum();
+    }
+
     /** Forgets the conversations and the counts; the interactions, open or ended, stay. */
     void clear() {
         interactions.values().forEach(Interaction::clear);
         refused.clear();
         dropped.reset();
+        droppedAfterAccept.reset();
         sequence.set(0);
     }
 

@@ -11,6 +11,8 @@ import java.util.TreeMap;
  * @param interactions       every known interaction, by interactionId, with its accepted messages
  * @param refused            messaging calls answered with an error status, counted by that status
  * @param droppedConnections messaging calls whose connection was closed without an answer (after accept or not)
+ * @param droppedAfterAccept those of them whose message had been recorded as accepted: the ambiguous failures, after
+ *                           which a client that sends again delivers the message twice
  * @param tokensIssued       access tokens the token endpoint issued
  * @param streaming          the live streaming sessions and the session counts
  */
@@ -18,6 +20,7 @@ public record SimulatorRecord(
         List<InteractionRecord> interactions,
         SortedMap<Integer, Long> refused,
         long droppedConnections,
+        long droppedAfterAccept,
         long tokensIssued,
         StreamingRecord streaming) {
 

@@ -83,8 +83,9 @@
  * <h2>The simulator's own controls (unauthenticated, loopback only)</h2>
  * <ul>
  * <li>{@code GET /simulator/interactions}: the {@link io.github.camelalvaria.messaging.simulator.SimulatorRecord}:
- * interactions with their conversations, refused messaging calls by status, dropped connections, tokens issued, and
- * under {@code streaming} the same as {@code GET /simulator/sessions}. A conversation
+ * interactions with their conversations, refused messaging calls by status, dropped connections (and, as
+ * {@code droppedAfterAccept}, those dropped after the message was recorded), tokens issued, and under
+ * {@code streaming} the same as {@code GET /simulator/sessions}. A conversation
  * ({@link io.github.camelalvaria.messaging.simulator.InteractionRecord}) is the {@code accepted} messages, the
  * {@code failed} calls whose body named the interaction (with their {@code status}, none for a dropped connection,
  * and {@code reason}) and the {@code customerMessages}; one {@code sequence} across the record orders them.</li>

@@ -147,6 +147,32 @@ class FileToChatAppTest {
         assertThat(Duration.between(refused, accepted)).isGreaterThan(Duration.ofMillis(700));
     }
 
+    /**
+     * The redelivery wait is scheduled, not slept on the thread that got the refusal, which is one of the HTTP
+     * client's two I/O threads: four files waiting out a 5 s Retry-After (over four connections, two on each I/O
+     * thread) must not hold up a fifth file for those 5 s.
+     */
+    @Test
+    void filesWaitingOutARetryAfterDoNotHoldUpOthers() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> simulator().record().acceptedCount() >= 3);
+        simulator().setFaults(Faults.NONE.withTooManyRequests(1.0, 5));
+        for (int i = 0; i < 4; i++) {
+            drop(INBOX, "waiting-" + i + ".txt", "Interaction: 4322\n\nwaiting " + i);
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                .until(() -> simulator().record().refused(429) >= 4);
+        Instant refused = Instant.now();
+        simulator().setFaults(Faults.NONE);
+
+        drop(INBOX, "not-waiting.txt", "Interaction: 4322\n\nnot waiting");
+        await().atMost(Duration.ofSeconds(10)).until(() -> simulator().accepted("4322").stream()
+                .anyMatch(message -> "not waiting".equals(message.text())));
+        Instant accepted = simulator().accepted("4322").stream()
+                .filter(message -> "not waiting".equals(message.text())).findFirst().orElseThrow().receivedAt();
+        assertThat(Duration.between(refused, accepted)).isLessThan(Duration.ofSeconds(4));
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(INBOX.resolve(".done"), "waiting-") == 4);
+    }
+
     @Test
     void theJavaDslTwinDeliversToo() throws Exception {
         drop(JAVA_INBOX, "java.txt", "from the Java DSL route");

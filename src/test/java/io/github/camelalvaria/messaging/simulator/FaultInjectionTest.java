@@ -91,6 +91,7 @@ class FaultInjectionTest extends SimulatorTestSupport {
 
         assertThat(simulator.accepted("4321")).isEmpty();
         assertThat(simulator.record().droppedConnections()).isEqualTo(1);
+        assertThat(simulator.record().droppedAfterAccept()).isZero();
         assertThat(simulator.record().refused()).isEmpty();
         simulator.setFaults(Faults.NONE);
         assertThat(client.sendRaw(sendText()).statusCode()).isEqualTo(202);
@@ -114,6 +115,7 @@ class FaultInjectionTest extends SimulatorTestSupport {
 
         assertThat(simulator.accepted("4321")).hasSize(1);
         assertThat(simulator.record().droppedConnections()).isEqualTo(1);
+        assertThat(simulator.record().droppedAfterAccept()).isEqualTo(1);
     }
 
     @Test
@@ -122,6 +124,24 @@ class FaultInjectionTest extends SimulatorTestSupport {
 
         assertError(client.post(messagingPath("agent-1", "sendText"), client.headers(token), "{}"), 400,
                 "interactionId");
+        assertThat(simulator.record().droppedConnections()).isZero();
+        assertThat(simulator.record().droppedAfterAccept()).isZero();
+    }
+
+    /** What a soak bounds its duplicates by: every message recorded without an answer, and nothing else. */
+    @Test
+    void dropsAfterAcceptAreCountedApartFromDropsBeforeIt() {
+        start(Faults.NONE.withDroppedConnections(0.3).withDropsAfterAccept(0.3).withSeed(5L));
+        int calls = 100;
+
+        Map<Integer, Integer> outcomes = tally(calls);
+
+        SimulatorRecord record = simulator.record();
+        int answered = outcomes.getOrDefault(202, 0);
+        assertThat(record.droppedConnections()).isEqualTo(outcomes.get(DROPPED).longValue());
+        assertThat(record.droppedAfterAccept()).isEqualTo(record.acceptedCount() - answered)
+                .isPositive().isLessThan(record.droppedConnections());
+        assertThat(answered + outcomes.get(DROPPED)).isEqualTo(calls);
     }
 
     @Test

@@ -248,6 +248,7 @@ class MessagingCallsTest extends SimulatorTestSupport {
         assertThat(record.get("refused").get("400").asLong()).isEqualTo(1);
         assertThat(record.get("refused").get("404").asLong()).isEqualTo(1);
         assertThat(record.get("droppedConnections").asLong()).isZero();
+        assertThat(record.get("droppedAfterAccept").asLong()).isZero();
         assertThat(record.get("tokensIssued").asLong()).isEqualTo(4);
 
         JsonNode one = SimulatorClient.json(client.admin("GET", "/simulator/interactions/4321", null));
