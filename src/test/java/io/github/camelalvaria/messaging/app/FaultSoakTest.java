@@ -141,6 +141,8 @@ class FaultSoakTest {
         overrides.put("alvaria.jms.queue", QUEUE);
         overrides.put("alvaria.jms.dead-letter-queue", DEAD_LETTER_QUEUE);
         overrides.put("alvaria.jms.concurrent-consumers", "24");
+        // as many files in flight as queue consumers: both bridges carry the same load through the same faults
+        overrides.put("alvaria.file.max-in-flight", "24");
         overrides.put("alvaria.file.enabled", "true");
         overrides.put("alvaria.file.inbox", INBOX.toString());
         overrides.put("alvaria.file.interaction-id", "4322");
