@@ -19,7 +19,7 @@ public class AlvariaErrorHandling extends RouteConfigurationBuilder {
      * Counts each dead letter by its {@link DeadLetterHeaders#FAILURE_REASON} (camel-micrometer), exposed as
      * {@code alvaria_messaging_dead_lettered_total} at /observe/metrics.
      */
-    static final String DEAD_LETTER_COUNTER = "micrometer:counter:alvaria.messaging.dead.lettered?tags=reason=${header."
+    static final String DEAD_LETTER_COUNTER = "micrometer:counter:alvaria.messaging.dead.lettered?tags.reason=${header."
                                               + DeadLetterHeaders.FAILURE_REASON + "}";
 
     @Override

@@ -104,6 +104,23 @@ class HealthAndMetricsAppTest {
     }
 
     @Test
+    void readinessIsDownWhenTheManagedSessionCannotBeCreated() throws Exception {
+        simulator = AlvariaSimulator.start(settings(CLIENT_SECRET).withApiKey("another-" + API_KEY));
+        startApp(CLIENT_SECRET);
+        assertThat(get("/observe/health/ready").statusCode()).as("nothing asked for a session yet").isEqualTo(200);
+
+        assertThatThrownBy(() -> app.getCamelContext().createProducerTemplate()
+                .sendBody("alvaria-messaging:sendText?interactionId=4321", "hello"))
+                .hasCauseInstanceOf(AlvariaPermanentException.class);
+
+        HttpResponse<String> ready = get("/observe/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).contains("streaming session of http:").contains("streamingSession failed: HTTP 401");
+        assertNoSecret(ready.body());
+        assertThat(get("/observe/health/live").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void metricsCountMessagesFailuresRetriesDeadLettersTokensAndSessions() throws Exception {
         simulator = AlvariaSimulator.start(settings(CLIENT_SECRET));
         startApp(CLIENT_SECRET);
