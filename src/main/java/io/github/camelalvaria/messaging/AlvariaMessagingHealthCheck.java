@@ -48,6 +48,7 @@ final class AlvariaMessagingHealthCheck extends AbstractHealthCheck {
      * What a started endpoint must obtain before it sends; endpoints that share it share one entry.
      *
      * @param tokensOf what the token is for, e.g. "client x of acme"; the tokens are only checked when fetched
+     * @param sessionOf the organization URL the managed session belongs to
      * @param session  the managed session, {@code null} when the endpoint is given a session id
      */
     record Prerequisite(
