@@ -3,6 +3,7 @@ package io.github.camelalvaria.messaging;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +19,7 @@ import io.github.camelalvaria.messaging.client.StreamingSession;
 import io.github.camelalvaria.messaging.model.ErrorResponse;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.PropertyConfigurerGetter;
 import org.apache.camel.spi.annotations.Component;
@@ -50,6 +52,11 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
             = new ConcurrentHashMap<>();
     private final Map<SessionKey, SessionLease> sessions = new HashMap<>();
     private ScheduledExecutorService sessionScheduler;
+    /** Creations of sessions no longer held, so that the counts only grow. */
+    private long retiredSessionCreations;
+    private long retiredSessionRecreations;
+    private MessagingMetrics metrics;
+    private AlvariaMessagingHealthCheck healthCheck;
 
     /** A shared client and how many started endpoints use it. */
     private record Lease(CloseableHttpAsyncClient client, int users) {
@@ -159,6 +166,7 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
                 return;
             }
             sessions.remove(key);
+            retire(lease.session());
         }
         try {
             lease.session().stop().get(deleteTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -196,13 +204,82 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
         return tokenSources.values().stream().mapToLong(ClientCredentialsTokenSource::fetchCount).sum();
     }
 
+    /** Token fetches that failed, over every token cache of this component. */
+    public long failedTokenFetchCount() {
+        return tokenSources.values().stream().mapToLong(ClientCredentialsTokenSource::failedFetchCount).sum();
+    }
+
+    /** Managed streaming sessions created on the server so far, re-creations included. */
+    public synchronized long sessionCreationCount() {
+        return retiredSessionCreations
+               + sessions.values().stream().mapToLong(lease -> lease.session().creationCount()).sum();
+    }
+
+    /** Managed streaming sessions created again after the server dropped them. */
+    public synchronized long sessionRecreationCount() {
+        return retiredSessionRecreations
+               + sessions.values().stream().mapToLong(lease -> recreations(lease.session())).sum();
+    }
+
+    private void retire(StreamingSession session) {
+        retiredSessionCreations += session.creationCount();
+        retiredSessionRecreations += recreations(session);
+    }
+
+    private static long recreations(StreamingSession session) {
+        return Math.max(0, session.creationCount() - 1);
+    }
+
+    /**
+     * Where the producers report their messages: looked up when the first endpoint starts, after camel-main has bound
+     * its meter registry.
+     */
+    synchronized MessagingMetrics metrics() {
+        if (metrics == null) {
+            boolean micrometer = getCamelContext().getClassResolver()
+                    .resolveClass("io.micrometer.core.instrument.MeterRegistry") != null;
+            metrics = micrometer ? MicrometerMessagingMetrics.lookup(this) : MessagingMetrics.NONE;
+        }
+        return metrics;
+    }
+
+    /** The started endpoints of this component, for its readiness check. */
+    List<AlvariaMessagingEndpoint> startedEndpoints() {
+        return getCamelContext().getEndpoints().stream()
+                .filter(endpoint -> endpoint instanceof AlvariaMessagingEndpoint alvaria
+                                    && alvaria.getComponent() == this && alvaria.isStarted())
+                .map(AlvariaMessagingEndpoint.class::cast).toList();
+    }
+
     ObjectMapper getObjectMapper() {
         return objectMapper;
     }
 
     @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        HealthCheckRegistry health = HealthCheckRegistry.get(getCamelContext());
+        if (health != null) {
+            healthCheck = new AlvariaMessagingHealthCheck(this);
+            healthCheck.setCamelContext(getCamelContext());
+            health.register(healthCheck);
+        }
+    }
+
+    @Override
     protected synchronized void doStop() throws Exception {
-        sessions.values().forEach(lease -> lease.session().stop());
+        if (healthCheck != null) {
+            HealthCheckRegistry.get(getCamelContext()).unregister(healthCheck);
+            healthCheck = null;
+        }
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
+        sessions.values().forEach(lease -> {
+            lease.session().stop();
+            retire(lease.session());
+        });
         sessions.clear();
         if (sessionScheduler != null) {
             getCamelContext().getExecutorServiceManager().shutdownNow(sessionScheduler);

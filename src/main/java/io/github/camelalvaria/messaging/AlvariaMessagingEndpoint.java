@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 
 import io.github.camelalvaria.messaging.client.AccessTokenSource;
 import io.github.camelalvaria.messaging.client.ClientCredentialsTokenSource;
@@ -53,6 +54,8 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
 
     private MessagingCallFactory callFactory;
     private MessagingClient client;
+    private MessagingMetrics metrics;
+    private AlvariaMessagingHealthCheck.Prerequisite prerequisite;
     private StreamingSession session;
     private HttpClientSettings sharedHttpClient;
     private AlvariaMessagingComponent.SessionKey managedSession;
@@ -134,6 +137,12 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
         }
         client = new MessagingClient(http, tokens, organizationUrl, config.getApiKey(), requestTimeout,
                                      getComponent().getObjectMapper().writer(), failures, session);
+        metrics = getComponent().metrics();
+        if (session != null || !fixedToken) {
+            prerequisite = new AlvariaMessagingHealthCheck.Prerequisite(
+                    "client " + config.getClientId() + " of " + config.getOrgId(), tokens, http, organizationUrl,
+                    session);
+        }
         warnIfPlainHttpLeavesTheMachine(organizationUrl, "the access token and api key");
         if (!fixedToken) {
             warnIfPlainHttpLeavesTheMachine(config.getTokenUrl(), "the client secret");
@@ -155,6 +164,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
         }
         client = null;
         session = null;
+        prerequisite = null;
         super.doStop();
     }
 
@@ -189,6 +199,15 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
 
     MessagingClient getClient() {
         return client;
+    }
+
+    MessagingMetrics getMetrics() {
+        return metrics;
+    }
+
+    /** What this endpoint must obtain before it sends, for the readiness check; empty when nothing can fail. */
+    Optional<AlvariaMessagingHealthCheck.Prerequisite> prerequisite() {
+        return Optional.ofNullable(prerequisite);
     }
 
     StreamingSession getSession() {

@@ -24,8 +24,9 @@ public class AlvariaMessagingProducer extends DefaultAsyncProducer {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         try {
             MessagingCall call = endpoint.getCallFactory().create(exchange);
-            exchange.setProperty(AlvariaMessagingConstants.ATTEMPTS_PROPERTY,
-                                 exchange.getProperty(AlvariaMessagingConstants.ATTEMPTS_PROPERTY, 0, Integer.class) + 1);
+            int attempt = exchange.getProperty(AlvariaMessagingConstants.ATTEMPTS_PROPERTY, 0, Integer.class) + 1;
+            exchange.setProperty(AlvariaMessagingConstants.ATTEMPTS_PROPERTY, attempt);
+            long started = System.nanoTime();
             endpoint.getClient().send(call).whenComplete((status, failure) -> {
                 try {
                     if (failure == null) {
@@ -34,11 +35,13 @@ public class AlvariaMessagingProducer extends DefaultAsyncProducer {
                         failed(exchange, failure);
                     }
                 } finally {
+                    endpoint.getMetrics().sent(call.operation().name(), attempt, System.nanoTime() - started, failure);
                     callback.done(false);
                 }
             });
             return false;
         } catch (Exception invalidInput) {
+            endpoint.getMetrics().invalid(endpoint.getOperation().name());
             exchange.setException(invalidInput);
             callback.done(true);
             return true;

@@ -1,12 +1,15 @@
 package io.github.camelalvaria.messaging;
 
 import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.UriParam;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,5 +62,72 @@ class CatalogTest {
                 "CamelAlvariaOperation", "CamelAlvariaUserId", "CamelAlvariaInteractionId", "CamelAlvariaEntityName",
                 "CamelAlvariaEntityType", "CamelAlvariaSessionId", "CamelAlvariaState",
                 "CamelAlvariaExpiresAfterSeconds");
+    }
+
+    @Test
+    void everyOptionAndHeaderHasAGroupAJavaTypeAndItsDefaultAndEverySecretIsMarked() throws Exception {
+        JsonNode catalog = catalog();
+        for (String section : new String[] { "componentProperties", "properties", "headers" }) {
+            catalog.path(section).properties().forEach(option -> {
+                assertThat(option.getValue().path("group").asText()).as("%s.%s group", section, option.getKey())
+                        .isNotBlank();
+                assertThat(option.getValue().path("javaType").asText()).as("%s.%s javaType", section, option.getKey())
+                        .isNotBlank();
+                // anything that names a credential must be masked by Camel wherever it prints the value
+                if (option.getKey().toLowerCase(Locale.ROOT).matches(".*(secret|password|apikey|accesstoken).*")) {
+                    assertThat(option.getValue().path("secret").asBoolean()).as("%s.%s secret", section,
+                                                                                 option.getKey()).isTrue();
+                }
+            });
+        }
+
+        // each option's javaType and default are those of the configuration field behind it
+        AlvariaMessagingConfiguration fresh = new AlvariaMessagingConfiguration();
+        for (Field field : AlvariaMessagingConfiguration.class.getDeclaredFields()) {
+            if (!field.isAnnotationPresent(UriParam.class)) {
+                continue;
+            }
+            field.setAccessible(true);
+            for (String section : new String[] { "componentProperties", "properties" }) {
+                JsonNode option = catalog.path(section).path(field.getName());
+                assertThat(option.isMissingNode()).as("%s.%s in the catalog", section, field.getName()).isFalse();
+                assertThat(option.path("javaType").asText()).as("%s.%s javaType", section, field.getName())
+                        .isEqualTo(field.getType().getName());
+                Object initial = field.get(fresh);
+                if (initial == null || initial.equals(false) || initial.equals(0) || initial.equals(0L)) {
+                    if (option.has("defaultValue")) {
+                        assertThat(option.path("defaultValue").asText()).as("%s.%s default", section, field.getName())
+                                .isEqualTo(String.valueOf(initial));
+                    }
+                } else {
+                    assertThat(option.path("defaultValue").asText()).as("%s.%s default", section, field.getName())
+                            .isEqualTo(String.valueOf(initial));
+                }
+            }
+        }
+
+        // every header constant is in the catalog with the type and values it carries
+        JsonNode headers = catalog.path("headers");
+        for (Field field : AlvariaMessagingConstants.class.getFields()) {
+            String name = (String) field.get(null);
+            if (!name.equals(AlvariaMessagingConstants.ATTEMPTS_PROPERTY)) {
+                assertThat(headers.has(name)).as("header %s (%s) in the catalog", name, field.getName()).isTrue();
+            }
+        }
+        assertThat(headers.path("CamelAlvariaExpiresAfterSeconds").path("javaType").asText()).isEqualTo("Integer");
+        assertThat(headers.path("CamelHttpResponseCode").path("javaType").asText()).isEqualTo("int");
+        assertThat(headers.path("CamelRedeliveryDelay").path("javaType").asText()).isEqualTo("long");
+        assertThat(headers.path("CamelAlvariaOperation").path("enum")).extracting(JsonNode::asText)
+                .containsExactly("sendText", "sendUrl", "notification");
+        assertThat(headers.path("CamelAlvariaEntityType").path("enum")).extracting(JsonNode::asText)
+                .containsExactly("Agent", "Monitor", "System");
+        assertThat(headers.path("CamelAlvariaState").path("enum")).extracting(JsonNode::asText)
+                .containsExactly("composing");
+    }
+
+    private JsonNode catalog() throws Exception {
+        try (InputStream in = getClass().getResourceAsStream(CATALOG)) {
+            return new ObjectMapper().readTree(in);
+        }
     }
 }

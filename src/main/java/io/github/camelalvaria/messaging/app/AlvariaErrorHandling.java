@@ -15,6 +15,12 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 public class AlvariaErrorHandling extends RouteConfigurationBuilder {
 
     public static final String ID = "alvaria-error-handling";
+    /**
+     * Counts each dead letter by its {@link DeadLetterHeaders#FAILURE_REASON} (camel-micrometer), exposed as
+     * {@code alvaria_messaging_dead_lettered_total} at /observe/metrics.
+     */
+    static final String DEAD_LETTER_COUNTER = "micrometer:counter:alvaria.messaging.dead.lettered?tags.reason=${header."
+                                              + DeadLetterHeaders.FAILURE_REASON + "}";
 
     @Override
     public void configuration() {
@@ -35,6 +41,7 @@ public class AlvariaErrorHandling extends RouteConfigurationBuilder {
                     .useOriginalMessage()
                     .handled(true)
                     .process(deadLetterHeaders)
+                    .to(DEAD_LETTER_COUNTER)
                     .toD("${exchangeProperty." + DeadLetterHeaders.DEAD_LETTER_URI + "}")
                 .end()
                 // permanent failures, bad input, and anything unexpected on the way (an unreadable file, say)
@@ -42,6 +49,7 @@ public class AlvariaErrorHandling extends RouteConfigurationBuilder {
                     .useOriginalMessage()
                     .handled(true)
                     .process(deadLetterHeaders)
+                    .to(DEAD_LETTER_COUNTER)
                     .toD("${exchangeProperty." + DeadLetterHeaders.DEAD_LETTER_URI + "}")
                 .end();
     }

@@ -1,5 +1,6 @@
 package io.github.camelalvaria.messaging.client;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -20,4 +21,9 @@ public interface AccessTokenSource {
      * @return whether asking {@link #token} again can give a different token
      */
     boolean reject(String token);
+
+    /** How the last token request ended; empty when nothing was ever requested (or nothing needs requesting). */
+    default Optional<Outcome> lastOutcome() {
+        return Optional.empty();
+    }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,6 +54,8 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
     private final ObjectReader tokenReader;
     private final Clock clock;
     private final AtomicLong fetches = new AtomicLong();
+    private final AtomicLong failedFetches = new AtomicLong();
+    private volatile Outcome lastOutcome;
 
     private CurrentToken current;
     private CompletableFuture<CurrentToken> pending;
@@ -87,6 +90,10 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
                         current = token;
                     }
                 }
+                lastOutcome = failure == null ? Outcome.success() : Outcome.failure(failure);
+                if (failure != null) {
+                    failedFetches.incrementAndGet();
+                }
                 if (failure != null) {
                     result.completeExceptionally(failure);
                 } else {
@@ -108,6 +115,16 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
     /** How many times a token was requested from the token service. */
     public long fetchCount() {
         return fetches.get();
+    }
+
+    /** How many of those requests failed (refused, unanswered or without a token). */
+    public long failedFetchCount() {
+        return failedFetches.get();
+    }
+
+    @Override
+    public Optional<Outcome> lastOutcome() {
+        return Optional.ofNullable(lastOutcome);
     }
 
     private CompletableFuture<CurrentToken> fetch(CloseableHttpAsyncClient http) {

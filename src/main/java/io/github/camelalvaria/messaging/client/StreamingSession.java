@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,6 +64,9 @@ public final class StreamingSession {
     private final RequestConfig pollConfig;
     private final List<Consumer<List<JsonNode>>> listeners = new ArrayList<>();
 
+    private final AtomicLong creations = new AtomicLong();
+    private volatile Outcome lastOutcome;
+
     private String current;
     private CompletableFuture<String> pending;
     private boolean polling;
@@ -110,6 +115,10 @@ public final class StreamingSession {
                         current = id;
                     }
                 }
+                lastOutcome = failure == null ? Outcome.success() : Outcome.failure(failure);
+                if (failure == null) {
+                    creations.incrementAndGet();
+                }
                 if (failure != null) {
                     result.completeExceptionally(AsyncHttp.unwrap(failure));
                     retryCreationForListeners();
@@ -121,6 +130,16 @@ public final class StreamingSession {
         }
         // the local, not the field: a creation that failed at once has already cleared the field
         return creation;
+    }
+
+    /** How the last attempt to create the session ended; empty before the first. */
+    public Optional<Outcome> lastOutcome() {
+        return Optional.ofNullable(lastOutcome);
+    }
+
+    /** How many times this session was created on the server: once, plus once per re-creation after a drop. */
+    public long creationCount() {
+        return creations.get();
     }
 
     /** The server said {@code id} is gone: the next {@link #id()} creates a new session (unless one already has). */
