@@ -35,16 +35,7 @@ class SessionAgainstSimulatorTest extends CamelTestSupport {
     @Override
     protected CamelContext createCamelContext() throws Exception {
         CamelContext context = super.createCamelContext();
-        AlvariaMessagingConfiguration defaults
-                = context.getComponent("alvaria-messaging", AlvariaMessagingComponent.class).getConfiguration();
-        SimulatorSettings settings = simulator.settings();
-        defaults.setOrgId(settings.orgId());
-        defaults.setApiKey(settings.apiKey());
-        defaults.setBaseUrl(simulator.baseUrl());
-        defaults.setTokenUrl(simulator.tokenUrl());
-        defaults.setClientId(settings.clientId());
-        defaults.setClientSecret(settings.clientSecret());
-        defaults.setUserId("agent-1");
+        AlvariaMessagingConfiguration defaults = SimulatorTenant.configure(context, simulator);
         defaults.setEntityName("Session Test");
         defaults.setInactivityDelay(1);
         return context;

@@ -1,8 +1,8 @@
 package io.github.camelalvaria.messaging.simulator;
 
-import io.github.camelalvaria.messaging.AlvariaMessagingComponent;
 import io.github.camelalvaria.messaging.AlvariaMessagingConfiguration;
 import io.github.camelalvaria.messaging.AlvariaMessagingConstants;
+import io.github.camelalvaria.messaging.SimulatorTenant;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -71,16 +71,7 @@ class ConversationViewTest extends CamelTestSupport {
     @Override
     protected CamelContext createCamelContext() throws Exception {
         CamelContext context = super.createCamelContext();
-        AlvariaMessagingConfiguration defaults
-                = context.getComponent("alvaria-messaging", AlvariaMessagingComponent.class).getConfiguration();
-        SimulatorSettings settings = simulator.settings();
-        defaults.setOrgId(settings.orgId());
-        defaults.setApiKey(settings.apiKey());
-        defaults.setBaseUrl(simulator.baseUrl());
-        defaults.setTokenUrl(simulator.tokenUrl());
-        defaults.setClientId(settings.clientId());
-        defaults.setClientSecret(settings.clientSecret());
-        defaults.setUserId("agent-1");
+        AlvariaMessagingConfiguration defaults = SimulatorTenant.configure(context, simulator);
         defaults.setSessionId("view-test");
         defaults.setEntityName("Jane Agent");
         return context;
