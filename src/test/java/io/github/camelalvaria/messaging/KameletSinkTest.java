@@ -17,6 +17,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,6 +27,9 @@ import static org.assertj.core.api.Assertions.tuple;
 class KameletSinkTest {
 
     private static final String KAMELET = "/kamelets/alvaria-messaging-sink.kamelet.yaml";
+
+    @RegisterExtension
+    static final SecretWatch SECRETS = new SecretWatch().secretsOf(SimulatorSettings.DEMO);
 
     private AlvariaSimulator simulator;
     private CamelContext context;
@@ -38,6 +42,7 @@ class KameletSinkTest {
 
     @AfterEach
     void stop() throws Exception {
+        SECRETS.scanEndpoints(context);
         context.close();
         simulator.close();
     }
