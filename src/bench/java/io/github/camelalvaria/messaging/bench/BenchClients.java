@@ -37,6 +37,7 @@ final class BenchClients implements AutoCloseable {
     private final CloseableHttpAsyncClient raw;
     private final String rawUri;
     private final AsyncProducer component;
+    private final AsyncProducer producerWithoutRoute;
     private final Producer http;
     private final AsyncProducer blockingStep;
     private final AsyncProducer blockingStepOnThreads;
@@ -109,13 +110,15 @@ final class BenchClients implements AutoCloseable {
             http = null;
             blockingStep = null;
             blockingStepOnThreads = null;
+            producerWithoutRoute = null;
             raw = null;
             return;
         }
         http = camel.getEndpoint("direct:http").createProducer();
         blockingStep = camel.getEndpoint("direct:alvaria-blocking").createAsyncProducer();
         blockingStepOnThreads = camel.getEndpoint("direct:alvaria-threads").createAsyncProducer();
-        for (Service producer : List.of(http, blockingStep, blockingStepOnThreads)) {
+        producerWithoutRoute = camel.getEndpoint("alvaria-messaging:sendText").createAsyncProducer();
+        for (Service producer : List.of(http, blockingStep, blockingStepOnThreads, producerWithoutRoute)) {
             producer.start();
         }
         raw = new HttpClientSettings(Duration.ofSeconds(10), maxConnectionsPerHost, null, null, null).start(null);
@@ -139,6 +142,11 @@ final class BenchClients implements AutoCloseable {
 
     CompletableFuture<?> component() {
         return send(component);
+    }
+
+    /** The component's producer alone, as a route would call it but without the route's unit of work and error handler. */
+    CompletableFuture<?> producerWithoutRoute() {
+        return send(producerWithoutRoute);
     }
 
     CompletableFuture<?> blockingStep(boolean onThreads) {

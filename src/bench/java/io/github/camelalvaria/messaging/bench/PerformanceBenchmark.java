@@ -1,6 +1,7 @@
 package io.github.camelalvaria.messaging.bench;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -39,17 +40,22 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * allocation per message with JMH's GC profiler. Prints the table and exits with status 1 when a target is missed.
  *
  * <p>Run: {@code mvn -B -Pbench verify} (README, "Performance"). System properties: {@code bench.rounds} (5),
- * {@code bench.requests} (10000 per run), {@code bench.scale} (10000), {@code bench.scaleRounds} (3),
+ * {@code bench.requests} (20000 a client, window and round), {@code bench.slices} (8 turns a round),
+ * {@code bench.warmUpSeconds} (4 a client and window), {@code bench.scale} (10000), {@code bench.scaleRounds} (3),
  * {@code bench.tokenLifetime} (4 s), {@code bench.tokenSeconds} (20), {@code bench.startupRounds} (3),
  * {@code bench.parts} (throughput,scale,tokens,startup,jmh), {@code bench.basedir} (the working directory).
  */
 public final class PerformanceBenchmark {
 
     private static final int[] WINDOWS = { 1, 16, 256 };
-    private static final List<String> CLIENTS = List.of("raw HttpClient 5", "alvaria-messaging", "camel-http http:");
+    /** The three compared, and the component's producer called without a route: what the route itself costs. */
+    private static final List<String> CLIENTS = List.of("raw HttpClient 5", "alvaria-messaging", "camel-http http:",
+                                                        "producer, no route");
 
     private final int rounds = Integer.getInteger("bench.rounds", 5);
-    private final int requests = Integer.getInteger("bench.requests", 10_000);
+    private final int requests = Integer.getInteger("bench.requests", 20_000);
+    private final int slices = Integer.getInteger("bench.slices", 8);
+    private final int warmUpSeconds = Integer.getInteger("bench.warmUpSeconds", 4);
     private final int scale = Integer.getInteger("bench.scale", 10_000);
     private final int scaleRounds = Integer.getInteger("bench.scaleRounds", 3);
     private final int scaleConnections = Integer.getInteger("bench.scaleConnections", 10_000);
@@ -106,18 +112,54 @@ public final class PerformanceBenchmark {
 
     // --- 1 and 2: throughput and latency against the raw client and camel-http --------------------------------------
 
-    /** One run of one client; its CPU time a message is the whole benchmark JVM's (the server runs in its own). */
+    /**
+     * What one client did in a round: requests per second over all its slices, latency percentiles over all its
+     * requests, and per message the bytes allocated and the CPU time of the whole benchmark JVM (the server runs in
+     * its own).
+     */
     private record Run(double perSecond, long p50Nanos, long p99Nanos, double bytesPerMessage, double cpuMicros) {
+
+        static Run of(List<Slice> slices) {
+            int requests = slices.stream().mapToInt(Slice::requests).sum();
+            long[] latencies = new long[requests];
+            int at = 0;
+            for (Slice slice : slices) {
+                System.arraycopy(slice.latencies(), 0, latencies, at, slice.requests());
+                at += slice.requests();
+            }
+            Arrays.sort(latencies);
+            double seconds = slices.stream().mapToLong(Slice::nanos).sum() / 1e9;
+            return new Run(requests / seconds, latencies[requests / 2], latencies[requests * 99 / 100],
+                           slices.stream().mapToLong(Slice::allocatedBytes).sum() / (double) requests,
+                           slices.stream().mapToLong(Slice::cpuNanos).sum() / 1e3 / requests);
+        }
     }
 
+    /** One uninterrupted stretch of sending by one client. */
+    private record Slice(int requests, long nanos, long[] latencies, long allocatedBytes, long cpuNanos) {
+
+        double perSecond() {
+            return requests / (nanos / 1e9);
+        }
+    }
+
+    /**
+     * Each round gives every client {@code requests} messages in {@code slices} slices, taken in turns whose order
+     * rotates slice by slice. A ratio compares two clients' slices of the same turn, a second or less apart, and the
+     * target is the median of all of them: a stretch of CPU stolen by the host's other guests, or a GC of the server,
+     * then moves a few ratios instead of whole rounds.
+     */
     private void throughputAndLatency() throws Exception {
         Map<String, Map<Integer, List<Run>>> runs = new LinkedHashMap<>();
         Map<Integer, List<Double>> overRaw = new LinkedHashMap<>();
         Map<Integer, List<Double>> overHttp = new LinkedHashMap<>();
+        Map<Integer, List<Double>> producerOverRaw = new LinkedHashMap<>();
         double serverMicros;
+        double stolenPercent;
         List<Double> blocking = new ArrayList<>();
         List<Double> blockingOnThreads = new ArrayList<>();
         int stepsOnIoThreads;
+        int sliceRequests = requests / slices;
         try (ServerProcess server = ServerProcess.start(Duration.ZERO, 3599, 1);
              BenchClients clients = new BenchClients(server.baseUrl(), 256, "bench-session")) {
             ExecutorService callers = Executors.newFixedThreadPool(256);
@@ -125,36 +167,54 @@ public final class PerformanceBenchmark {
             senders.put(CLIENTS.get(0), clients::raw);
             senders.put(CLIENTS.get(1), clients::component);
             senders.put(CLIENTS.get(2), () -> clients.http(callers));
+            senders.put(CLIENTS.get(3), clients::producerWithoutRoute);
+            // warm-up: the JIT (both JVMs), connections, the token; by time, so that a slow machine warms up as long
             for (int window : WINDOWS) {
                 for (var sender : senders.values()) {
-                    run(sender, window, requests / 2); // warm-up: JIT, connections, the token
+                    long until = System.nanoTime() + Duration.ofSeconds(warmUpSeconds).toNanos();
+                    while (System.nanoTime() < until) {
+                        run(sender, window, sliceRequests);
+                    }
                 }
             }
             long messagesBefore = server.stats().get("messages");
             Duration cpuBefore = server.cpuTime();
+            long[] machineBefore = machineCpuTicks();
+            List<String> names = new ArrayList<>(senders.keySet());
             for (int round = 1; round <= rounds; round++) {
                 for (int window : WINDOWS) {
-                    Map<String, Run> thisRound = new LinkedHashMap<>();
-                    List<Map.Entry<String, Supplier<CompletableFuture<?>>>> order = new ArrayList<>(senders.entrySet());
-                    if (round % 2 == 0) {
-                        Collections.reverse(order); // so that no client always runs right after the same one
+                    Map<String, List<Slice>> thisRound = new LinkedHashMap<>();
+                    for (int slice = 0; slice < slices; slice++) {
+                        List<String> order = new ArrayList<>(names);
+                        Collections.rotate(order, round + slice);
+                        for (String client : order) {
+                            thisRound.computeIfAbsent(client, k -> new ArrayList<>())
+                                    .add(run(senders.get(client), window, sliceRequests));
+                        }
                     }
-                    for (var sender : order) {
-                        Run run = run(sender.getValue(), window, requests);
-                        thisRound.put(sender.getKey(), run);
-                        runs.computeIfAbsent(sender.getKey(), k -> new LinkedHashMap<>())
+                    Map<String, Run> summary = new LinkedHashMap<>();
+                    for (String client : names) {
+                        Run run = Run.of(thisRound.get(client));
+                        summary.put(client, run);
+                        runs.computeIfAbsent(client, k -> new LinkedHashMap<>())
                                 .computeIfAbsent(window, k -> new ArrayList<>()).add(run);
                     }
-                    double alvaria = thisRound.get(CLIENTS.get(1)).perSecond();
-                    overRaw.computeIfAbsent(window, k -> new ArrayList<>())
-                            .add(alvaria / thisRound.get(CLIENTS.get(0)).perSecond());
-                    overHttp.computeIfAbsent(window, k -> new ArrayList<>())
-                            .add(alvaria / thisRound.get(CLIENTS.get(2)).perSecond());
-                    System.out.printf("round %d, %3d in flight: %s%n", round, window, describe(thisRound));
+                    for (int slice = 0; slice < slices; slice++) {
+                        double alvaria = thisRound.get(CLIENTS.get(1)).get(slice).perSecond();
+                        double raw = thisRound.get(CLIENTS.get(0)).get(slice).perSecond();
+                        overRaw.computeIfAbsent(window, k -> new ArrayList<>()).add(alvaria / raw);
+                        producerOverRaw.computeIfAbsent(window, k -> new ArrayList<>())
+                                .add(thisRound.get(CLIENTS.get(3)).get(slice).perSecond() / raw);
+                        overHttp.computeIfAbsent(window, k -> new ArrayList<>())
+                                .add(alvaria / thisRound.get(CLIENTS.get(2)).get(slice).perSecond());
+                    }
+                    System.out.printf("round %d, %3d in flight: %s%n", round, window, describe(summary));
                 }
             }
             serverMicros = (server.cpuTime().minus(cpuBefore).toNanos() / 1e3)
                            / (server.stats().get("messages") - messagesBefore);
+            long[] machineAfter = machineCpuTicks();
+            stolenPercent = 100.0 * (machineAfter[1] - machineBefore[1]) / (machineAfter[0] - machineBefore[0]);
             int blockingRequests = Math.max(1_000, requests / 5);
             for (int round = 1; round <= rounds; round++) {
                 blocking.add(run(() -> clients.blockingStep(false), 256, blockingRequests).perSecond());
@@ -169,7 +229,9 @@ public final class PerformanceBenchmark {
         }
 
         table.add(String.format("Server: LoopbackServer in its own JVM, 1 I/O thread: %.0f µs CPU a request"
-                                + " (%,.0f requests/s per core).", serverMicros, 1e6 / serverMicros));
+                                + " (%,.0f requests/s per core). CPU time the host gave other guests during the"
+                                + " throughput turns (steal): %.0f%%.", serverMicros, 1e6 / serverMicros,
+                                stolenPercent));
         table.add("");
         table.add(String.format("| %9s | %-18s | %12s | %9s | %9s | %12s | %11s |", "in flight", "client",
                                 "messages/s", "p50 ms", "p99 ms", "alloc B/msg", "CPU µs/msg"));
@@ -184,17 +246,22 @@ public final class PerformanceBenchmark {
             }
         }
         table.add("");
-        table.add(String.format("| %-62s | %-34s | %s |", "target", "measured (median of " + rounds + " rounds)",
+        table.add(String.format("| %-62s | %-34s | %s |", "target", "measured (medians)",
                                 "result"));
         table.add("|---|---|---|");
         for (int window : WINDOWS) {
             double ratio = medianOf(overRaw.get(window));
             target("throughput >= 0.9 x raw client at " + window + " in flight", ratio >= 0.9,
-                   String.format("%.2f x", ratio));
+                   ratioFigure(overRaw.get(window)));
         }
         double httpRatio = medianOf(overHttp.get(256));
         target("throughput >= 2 x camel-http http: at 256 in flight", httpRatio >= 2,
-               String.format("%.2f x", httpRatio));
+               ratioFigure(overHttp.get(256)));
+        for (int window : WINDOWS) {
+            table.add(String.format("| %-62s | %-34s | %s |", "the producer without a route / raw client, " + window
+                                                              + " in flight", ratioFigure(producerOverRaw.get(window)),
+                                    "(reported)"));
+        }
         for (int window : new int[] { 1, 16 }) {
             List<Run> raw = runs.get(CLIENTS.get(0)).get(window);
             List<Run> alvaria = runs.get(CLIENTS.get(1)).get(window);
@@ -214,6 +281,14 @@ public final class PerformanceBenchmark {
                                               medianOf(blockingOnThreads)), "(reported)"));
     }
 
+    /** The median ratio and the middle half of them. */
+    private static String ratioFigure(List<Double> ratios) {
+        List<Double> sorted = new ArrayList<>(ratios);
+        sorted.sort(Double::compare);
+        return String.format("%.2f x (middle half %.2f to %.2f of %d turns)", medianOf(sorted),
+                             sorted.get(sorted.size() / 4), sorted.get(sorted.size() * 3 / 4), sorted.size());
+    }
+
     private static String describe(Map<String, Run> round) {
         StringBuilder line = new StringBuilder();
         round.forEach((client, run) -> line.append(String.format("%s %,.0f/s p99 %.2f ms %.0f µs CPU; ", client,
@@ -223,7 +298,7 @@ public final class PerformanceBenchmark {
     }
 
     /** Sends {@code requests} with at most {@code window} in flight, from this one thread. */
-    private static Run run(Supplier<CompletableFuture<?>> send, int window, int requests) throws Exception {
+    private static Slice run(Supplier<CompletableFuture<?>> send, int window, int requests) throws Exception {
         Semaphore slots = new Semaphore(window);
         CountDownLatch done = new CountDownLatch(requests);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -250,12 +325,25 @@ public final class PerformanceBenchmark {
         if (failure.get() != null) {
             throw new IllegalStateException("a benchmark request failed", failure.get());
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        double bytesPerMessage = (allocatedBytes() - allocatedBefore) / (double) requests;
-        double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / requests;
-        Arrays.sort(latencies);
-        return new Run(requests / seconds, latencies[requests / 2], latencies[requests * 99 / 100], bytesPerMessage,
-                       cpuMicros);
+        return new Slice(requests, System.nanoTime() - started, latencies, allocatedBytes() - allocatedBefore,
+                         processCpuNanos() - cpuBefore);
+    }
+
+    /**
+     * The machine's CPU time so far, all of it and the part stolen by the host for other virtual machines, in ticks
+     * ({@code /proc/stat}); {@code {1, 0}} where there is no such file.
+     */
+    private static long[] machineCpuTicks() throws IOException {
+        Path stat = Path.of("/proc/stat");
+        if (!Files.isReadable(stat)) {
+            return new long[] { 1, 0 };
+        }
+        String[] fields = Files.readAllLines(stat).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < fields.length && i <= 8; i++) {
+            total += Long.parseLong(fields[i]);
+        }
+        return new long[] { total, fields.length > 8 ? Long.parseLong(fields[8]) : 0 };
     }
 
     private static long processCpuNanos() {
