@@ -48,7 +48,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 public final class PerformanceBenchmark {
 
     private static final int[] WINDOWS = { 1, 16, 256 };
-    /** The three compared, and the component's producer called without a route: what the route itself costs. */
+    /** The three compared, and the component's producer called without a route, to set against the route. */
     private static final List<String> CLIENTS = List.of("raw HttpClient 5", "alvaria-messaging", "camel-http http:",
                                                         "producer, no route");
 
@@ -180,7 +180,7 @@ public final class PerformanceBenchmark {
             }
             long messagesBefore = server.stats().get("messages");
             Duration cpuBefore = server.cpuTime();
-            long[] machineBefore = machineCpuTicks();
+            MachineTicks machineBefore = MachineTicks.now();
             List<String> names = new ArrayList<>(senders.keySet());
             for (int round = 1; round <= rounds; round++) {
                 for (int window : WINDOWS) {
@@ -217,8 +217,7 @@ public final class PerformanceBenchmark {
             }
             serverMicros = (server.cpuTime().minus(cpuBefore).toNanos() / 1e3)
                            / (server.stats().get("messages") - messagesBefore);
-            long[] machineAfter = machineCpuTicks();
-            stolenPercent = 100.0 * (machineAfter[1] - machineBefore[1]) / (machineAfter[0] - machineBefore[0]);
+            stolenPercent = machineBefore.stolenPercentSince();
             int blockingRequests = Math.max(1_000, requests / 5);
             for (int round = 1; round <= rounds; round++) {
                 blocking.add(run(() -> clients.blockingStep(false), 256, blockingRequests).perSecond());
@@ -337,20 +336,29 @@ public final class PerformanceBenchmark {
     }
 
     /**
-     * The machine's CPU time so far, all of it and the part stolen by the host for other virtual machines, in ticks
-     * ({@code /proc/stat}); {@code {1, 0}} where there is no such file.
+     * The machine's CPU time so far, all of it and the part the host gave other virtual machines (steal), in ticks of
+     * {@code /proc/stat}; none where there is no such file.
      */
-    private static long[] machineCpuTicks() throws IOException {
-        Path stat = Path.of("/proc/stat");
-        if (!Files.isReadable(stat)) {
-            return new long[] { 1, 0 };
+    private record MachineTicks(long total, long stolen) {
+
+        static MachineTicks now() throws IOException {
+            Path stat = Path.of("/proc/stat");
+            if (!Files.isReadable(stat)) {
+                return new MachineTicks(0, 0);
+            }
+            // cpu user nice system idle iowait irq softirq steal ...
+            String[] fields = Files.readAllLines(stat).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < fields.length && i <= 8; i++) {
+                total += Long.parseLong(fields[i]);
+            }
+            return new MachineTicks(total, fields.length > 8 ? Long.parseLong(fields[8]) : 0);
         }
-        String[] fields = Files.readAllLines(stat).get(0).trim().split("\\s+");
-        long total = 0;
-        for (int i = 1; i < fields.length && i <= 8; i++) {
-            total += Long.parseLong(fields[i]);
+
+        double stolenPercentSince() throws IOException {
+            MachineTicks later = now();
+            return later.total == total ? 0 : 100.0 * (later.stolen - stolen) / (later.total - total);
         }
-        return new long[] { total, fields.length > 8 ? Long.parseLong(fields[8]) : 0 };
     }
 
     private static long processCpuNanos() {
