@@ -23,7 +23,7 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * What makes two HTTP clients different. Endpoints whose settings are equal share one client, one connection pool and
- * one pair of I/O threads.
+ * one set of I/O threads (one per core).
  *
  * @param sslContextParameters {@code null} for the JVM's default trust (certificates and host names are verified
  *                             either way)
