@@ -3,11 +3,14 @@ package io.github.camelalvaria.messaging;
 import org.apache.camel.Exchange;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Proxy and user-supplied client: the transport options camel-http users know. */
+/** Proxy, redirects and user-supplied client: the transport options camel-http users know. */
 class TransportTest extends AlvariaTestSupport {
 
     @Test
@@ -22,6 +25,20 @@ class TransportTest extends AlvariaTestSupport {
                 .isEqualTo("http://id.alvaria.invalid/tokenservice/oauth2/access_token?realm=acme");
         assertThat(alvaria.apiRequests().get(0).getTarget())
                 .isEqualTo("http://api.alvaria.invalid/via/v2/organizations/acme/messaging/users/agent-7/sendText");
+    }
+
+    /** Directly the component uses HttpClient's minimal client, through a proxy the full one: neither follows. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "directly", "through a proxy" })
+    void aRedirectIsAnAnswerNotFollowed(String transport) {
+        alvaria.answerApi(new MockResponse.Builder().code(307).setHeader("Location", "/elsewhere").build());
+        String proxy = transport.equals("directly") ? "" : "&proxyHost=127.0.0.1&proxyPort=" + alvaria.port();
+
+        Exchange exchange = send("alvaria-messaging:sendText?interactionId=4321" + proxy, "not twice");
+
+        assertThat(exchange.getException()).isInstanceOfSatisfying(AlvariaPermanentException.class,
+                failure -> assertThat(failure.getStatusCode()).isEqualTo(307));
+        assertThat(alvaria.apiRequests()).hasSize(1);
     }
 
     @Test
