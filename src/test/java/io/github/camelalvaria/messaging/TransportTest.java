@@ -1,9 +1,9 @@
 package io.github.camelalvaria.messaging;
 
+import mockwebserver3.MockResponse;
 import org.apache.camel.Exchange;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
-import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -16,9 +16,9 @@ import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.http2.config.H2Config;
 import org.apache.hc.core5.reactor.IOReactorConfig;
-import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -35,9 +35,9 @@ public record HttpClientSettings(
 
     /**
      * Builds and starts an async client: no automatic retries or redirects, so Camel's redelivery is the only one.
-     * Without a proxy it is HttpClient's minimal client, which sends each request straight to a pooled connection:
-     * none of the full client's redirect, retry, cookie and authentication steps, which the API needs none of and which
-     * cost about a tenth of the CPU a request (README, "Performance"). Through a proxy, the full client routes it.
+     * Without a proxy it is HttpClient's minimal client, which sends each request straight to a pooled connection and
+     * skips the full client's redirect, retry, cookie and authentication steps: the API needs none of them, and they
+     * cost a tenth or more of the CPU a request (README, "Performance"). Through a proxy, the full client routes it.
      */
     public CloseableHttpAsyncClient start(CamelContext camelContext) throws GeneralSecurityException, IOException {
         // HttpClient checks the host name itself too: a Camel SSLContextParameters context may reset the JSSE
