@@ -200,17 +200,14 @@ public final class PerformanceBenchmark {
                         runs.computeIfAbsent(client, k -> new LinkedHashMap<>())
                                 .computeIfAbsent(window, k -> new ArrayList<>()).add(run);
                     }
-                    for (int slice = 0; slice < slices; slice++) {
-                        double alvaria = thisRound.get(CLIENTS.get(1)).get(slice).perSecond();
-                        double raw = thisRound.get(CLIENTS.get(0)).get(slice).perSecond();
-                        overRaw.computeIfAbsent(window, k -> new ArrayList<>()).add(alvaria / raw);
-                        producerOverRaw.computeIfAbsent(window, k -> new ArrayList<>())
-                                .add(thisRound.get(CLIENTS.get(3)).get(slice).perSecond() / raw);
-                        double http = thisRound.get(CLIENTS.get(2)).get(slice).perSecond();
-                        overHttp.computeIfAbsent(window, k -> new ArrayList<>()).add(alvaria / http);
-                        if (window == 256) {
-                            rawOverHttp.add(raw / http);
-                        }
+                    overRaw.computeIfAbsent(window, k -> new ArrayList<>())
+                            .addAll(pairedRatios(thisRound, CLIENTS.get(1), CLIENTS.get(0)));
+                    overHttp.computeIfAbsent(window, k -> new ArrayList<>())
+                            .addAll(pairedRatios(thisRound, CLIENTS.get(1), CLIENTS.get(2)));
+                    producerOverRaw.computeIfAbsent(window, k -> new ArrayList<>())
+                            .addAll(pairedRatios(thisRound, CLIENTS.get(3), CLIENTS.get(0)));
+                    if (window == 256) {
+                        rawOverHttp.addAll(pairedRatios(thisRound, CLIENTS.get(0), CLIENTS.get(2)));
                     }
                     System.out.printf("round %d, %3d in flight: %s%n", round, window, describe(summary));
                 }
@@ -285,6 +282,17 @@ public final class PerformanceBenchmark {
                                 "1 ms blocking step after the call, 256 in flight (" + stepsOnIoThreads + " on I/O)",
                                 String.format("%,.0f msg/s; threads(16): %,.0f", medianOf(blocking),
                                               medianOf(blockingOnThreads)), "(reported)"));
+    }
+
+    /** Turn by turn, the first client's messages per second over the second's. */
+    private static List<Double> pairedRatios(Map<String, List<Slice>> round, String client, String against) {
+        List<Slice> mine = round.get(client);
+        List<Slice> theirs = round.get(against);
+        List<Double> ratios = new ArrayList<>();
+        for (int turn = 0; turn < mine.size(); turn++) {
+            ratios.add(mine.get(turn).perSecond() / theirs.get(turn).perSecond());
+        }
+        return ratios;
     }
 
     /** The median ratio and the middle half of them. */
