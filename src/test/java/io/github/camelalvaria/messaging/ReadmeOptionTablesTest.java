@@ -23,7 +23,7 @@ class ReadmeOptionTablesTest {
 
     @Test
     void readmeTablesMatchTheCatalog() throws Exception {
-        Path readme = Path.of("README.md");
+        Path readme = Path.of("docs/component.md");
         String text = Files.readString(readme, StandardCharsets.UTF_8);
         int begin = text.indexOf(BEGIN);
         int end = text.indexOf(END);
