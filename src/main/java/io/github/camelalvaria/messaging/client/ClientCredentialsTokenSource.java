@@ -53,12 +53,12 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
     private final FailureMapper failures;
     private final ObjectReader tokenReader;
     private final Clock clock;
-    private final AtomicLong fetches = new AtomicLong();
+    private final SingleFlight<CurrentToken> fetches = new SingleFlight<>();
+    private final AtomicLong fetchCount = new AtomicLong();
     private final AtomicLong failedFetches = new AtomicLong();
     private volatile Outcome lastOutcome;
 
     private CurrentToken current;
-    private CompletableFuture<CurrentToken> pending;
 
     public ClientCredentialsTokenSource(
             Key key, String clientSecret, Duration requestTimeout, FailureMapper failures, ObjectReader tokenReader,
@@ -74,34 +74,23 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
     }
 
     @Override
-    public synchronized CompletableFuture<String> token(CloseableHttpAsyncClient http) {
-        if (current != null && clock.instant().isBefore(current.renewAt())) {
-            return CompletableFuture.completedFuture(current.value());
+    public CompletableFuture<String> token(CloseableHttpAsyncClient http) {
+        synchronized (this) {
+            if (current != null && clock.instant().isBefore(current.renewAt())) {
+                return CompletableFuture.completedFuture(current.value());
+            }
         }
-        CompletableFuture<CurrentToken> fetch = pending;
-        if (fetch == null) {
-            fetch = new CompletableFuture<>();
-            pending = fetch;
-            CompletableFuture<CurrentToken> result = fetch;
-            fetch(http).whenComplete((token, failure) -> {
-                synchronized (this) {
-                    pending = null;
-                    if (token != null) {
-                        current = token;
-                    }
+        return fetches.get(() -> fetch(http).whenComplete((token, failure) -> {
+            synchronized (this) {
+                if (token != null) {
+                    current = token;
                 }
-                lastOutcome = failure == null ? Outcome.success() : Outcome.failure(failure);
-                if (failure != null) {
-                    failedFetches.incrementAndGet();
-                }
-                if (failure != null) {
-                    result.completeExceptionally(failure);
-                } else {
-                    result.complete(token);
-                }
-            });
-        }
-        return fetch.thenApply(CurrentToken::value);
+            }
+            lastOutcome = failure == null ? Outcome.success() : Outcome.failure(failure);
+            if (failure != null) {
+                failedFetches.incrementAndGet();
+            }
+        })).thenApply(CurrentToken::value);
     }
 
     @Override
@@ -114,7 +103,7 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
 
     /** How many times a token was requested from the token service. */
     public long fetchCount() {
-        return fetches.get();
+        return fetchCount.get();
     }
 
     /** How many of those requests failed (refused, unanswered or without a token). */
@@ -138,7 +127,7 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
                 .setBody(form, ContentType.APPLICATION_FORM_URLENCODED)
                 .build();
         request.setConfig(requestConfig);
-        fetches.incrementAndGet();
+        fetchCount.incrementAndGet();
         Instant requested = clock.instant();
         return AsyncHttp.execute(http, request).handle((response, failure) -> {
             if (failure != null) {

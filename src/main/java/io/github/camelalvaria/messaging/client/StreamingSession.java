@@ -64,11 +64,11 @@ public final class StreamingSession {
     private final RequestConfig pollConfig;
     private final List<Consumer<List<JsonNode>>> listeners = new ArrayList<>();
 
-    private final AtomicLong creations = new AtomicLong();
+    private final SingleFlight<String> creations = new SingleFlight<>();
+    private final AtomicLong creationCount = new AtomicLong();
     private volatile Outcome lastOutcome;
 
     private String current;
-    private CompletableFuture<String> pending;
     private boolean polling;
     private boolean stopped;
 
@@ -103,33 +103,20 @@ public final class StreamingSession {
         if (current != null) {
             return CompletableFuture.completedFuture(current);
         }
-        CompletableFuture<String> creation = pending;
-        if (creation == null) {
-            creation = new CompletableFuture<>();
-            pending = creation;
-            CompletableFuture<String> result = creation;
-            create().whenComplete((id, failure) -> {
-                synchronized (this) {
-                    pending = null;
-                    if (id != null) {
-                        current = id;
-                    }
+        return creations.get(() -> create().whenComplete((id, failure) -> {
+            synchronized (this) {
+                if (id != null) {
+                    current = id;
                 }
-                lastOutcome = failure == null ? Outcome.success() : Outcome.failure(failure);
-                if (failure == null) {
-                    creations.incrementAndGet();
-                }
-                if (failure != null) {
-                    result.completeExceptionally(AsyncHttp.unwrap(failure));
-                    retryCreationForListeners();
-                } else {
-                    result.complete(id);
-                    pollSoon(0);
-                }
-            });
-        }
-        // the local, not the field: a creation that failed at once has already cleared the field
-        return creation;
+            }
+            lastOutcome = failure == null ? Outcome.success() : Outcome.failure(failure);
+            if (failure == null) {
+                creationCount.incrementAndGet();
+                pollSoon(0);
+            } else {
+                retryCreationForListeners();
+            }
+        }));
     }
 
     /** How the last attempt to create the session ended; empty before the first. */
@@ -139,7 +126,7 @@ public final class StreamingSession {
 
     /** How many times this session was created on the server: once, plus once per re-creation after a drop. */
     public long creationCount() {
-        return creations.get();
+        return creationCount.get();
     }
 
     /** The server said {@code id} is gone: the next {@link #id()} creates a new session (unless one already has). */
