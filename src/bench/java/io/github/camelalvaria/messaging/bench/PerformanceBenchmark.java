@@ -532,7 +532,7 @@ public final class PerformanceBenchmark {
             Path work = Files.createTempDirectory("alvaria-bench-startup");
             long started = System.nanoTime();
             Process app = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                    "-Dlog4j2.configurationFile=" + basedir.resolve("src/main/resources/log4j2.xml"),
+                    "-Dlog4j2.configurationFile=" + basedir.resolve("log4j2.xml"),
                     "-Dalvaria.simulator.port=0", "-Dalvaria.file.inbox=" + work.resolve("inbox"),
                     "-Dalvaria.dead-letter.default-uri=file:" + work.resolve("dead-letter"),
                     AlvariaMessagingApplication.class.getName()))

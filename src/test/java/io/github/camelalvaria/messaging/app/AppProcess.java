@@ -22,13 +22,13 @@ import io.github.camelalvaria.messaging.simulator.SimulatorSettings;
  * AlvariaMessagingApplication} in the repository root, so it reads the root {@code application.properties} and every
  * route in {@code routes/}. The tenant comes from the environment, as README tells operators to give it (secrets never
  * on the command line); other settings are JVM system properties, which override {@code application.properties}.
- * Logging is the shipped {@code log4j2.xml} with an overlay raising this project and Camel to DEBUG, as an operator
+ * Logging is the app's root {@code log4j2.xml} with an overlay raising this project and Camel to DEBUG, as an operator
  * hunting a problem would; the console goes to a file, for the test to read and scan.
  */
 final class AppProcess implements AutoCloseable {
 
     private static final Path REPOSITORY = Path.of("").toAbsolutePath();
-    private static final String LOGGING = REPOSITORY.resolve("src/main/resources/log4j2.xml") + ","
+    private static final String LOGGING = REPOSITORY.resolve("log4j2.xml") + ","
             + REPOSITORY.resolve("src/test/resources/log4j2-debug-overlay.xml");
 
     private static final Pattern CALL_LINE
