@@ -25,11 +25,14 @@ public class AlvariaMessagingConfiguration implements Cloneable {
     @UriParam(defaultValue = DEFAULT_BASE_URL,
               description = "The API's base URL; {orgId} is replaced by the organization.")
     private String baseUrl = DEFAULT_BASE_URL;
-    @UriParam(description = "The interaction (chat or SMS conversation) to post into.")
+    @UriParam(description = "The interaction (chat or SMS conversation) to post into. Required for every message:"
+                            + " from this option, the CamelAlvariaInteractionId header or a structured body.")
     private String interactionId;
-    @UriParam(description = "The Alvaria user (from the provisioning API) on whose behalf messages are posted.")
+    @UriParam(description = "The Alvaria user (from the provisioning API) on whose behalf messages are posted."
+                            + " Required for every message: from this option or the CamelAlvariaUserId header.")
     private String userId;
-    @UriParam(description = "The name of the entity posting, e.g. the agent's name.")
+    @UriParam(description = "The name of the entity posting, e.g. the agent's name. Required for every message:"
+                            + " from this option, the CamelAlvariaEntityName header or a structured body.")
     private String entityName;
     @UriParam(defaultValue = "Agent", enums = "Agent,Monitor,System",
               description = "The type of the entity posting.")

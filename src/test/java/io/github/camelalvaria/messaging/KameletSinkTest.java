@@ -87,11 +87,21 @@ class KameletSinkTest {
         SimulatorSettings tenant = simulator.settings();
         String withoutApiKey = "kamelet:alvaria-messaging-sink?orgId=demo&clientId=" + tenant.clientId()
                                + "&clientSecret=RAW(" + tenant.clientSecret() + ")&userId=agent-1&interactionId=4321"
-                               + "&baseUrl=" + simulator.baseUrl() + "&tokenUrl=" + simulator.tokenUrl();
+                               + "&entityName=Bot&baseUrl=" + simulator.baseUrl() + "&tokenUrl=" + simulator.tokenUrl();
 
         assertThatThrownBy(() -> startRoute(withoutApiKey)).hasStackTraceContaining("alvaria-messaging-sink")
                 .rootCause().isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("mandatory parameters must be provided: apiKey");
+        assertThat(simulator.record().acceptedCount()).isZero();
+    }
+
+    @Test
+    void aMissingEntityNameIsNamedAsTheKameletsPropertyWhenTheRouteStarts() {
+        // the API requires an entityName on every message: without one the route would start and fail every message
+        assertThatThrownBy(() -> startRoute(sink() + "&interactionId=4321"))
+                .hasStackTraceContaining("alvaria-messaging-sink")
+                .rootCause().isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mandatory parameters must be provided: entityName");
         assertThat(simulator.record().acceptedCount()).isZero();
     }
 
@@ -107,7 +117,7 @@ class KameletSinkTest {
                 .isEqualTo("sink");
         JsonNode definition = kamelet.path("spec").path("definition");
         assertThat(definition.path("required")).extracting(JsonNode::asText)
-                .containsExactlyInAnyOrder("orgId", "apiKey", "clientId", "clientSecret");
+                .containsExactlyInAnyOrder("orgId", "apiKey", "clientId", "clientSecret", "entityName");
         definition.path("properties").properties().forEach(property -> {
             assertThat(property.getValue().path("title").asText()).as("%s title", property.getKey()).isNotBlank();
             assertThat(property.getValue().path("description").asText()).as("%s description", property.getKey())

@@ -13,67 +13,73 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's option and header tables are rendered from the generated catalog JSON, so they cannot drift: this test
- * fails when they differ, and {@code mvn verify -Dreadme.update=true} rewrites them.
+ * The option and header tables of the component's page in Camel's form ({@code src/main/docs/
+ * alvaria-messaging-component.adoc}) are rendered from the generated catalog JSON, so they cannot drift: this test
+ * fails when they differ, and {@code mvn verify -Dreadme.update=true} rewrites them. (camel-package-maven-plugin's
+ * update-readme goal does not write option tables: Camel's site renders them from the JSON.)
  */
-class ReadmeOptionTablesTest {
+class ComponentDocOptionTablesTest {
 
-    private static final String BEGIN = "<!-- BEGIN generated from alvaria-messaging.json -->";
-    private static final String END = "<!-- END generated from alvaria-messaging.json -->";
+    private static final String BEGIN = "// BEGIN generated from alvaria-messaging.json";
+    private static final String END = "// END generated from alvaria-messaging.json";
+    private static final String OPTION_TABLE
+            = "[width=\"100%\",cols=\"2,1,1,5\",options=\"header\"]\n|===\n| Name | Type | Default | Description\n";
 
     @Test
-    void readmeTablesMatchTheCatalog() throws Exception {
-        Path readme = Path.of("docs/component.md");
-        String text = Files.readString(readme, StandardCharsets.UTF_8);
+    void componentDocTablesMatchTheCatalog() throws Exception {
+        Path page = Path.of("src/main/docs/alvaria-messaging-component.adoc");
+        String text = Files.readString(page, StandardCharsets.UTF_8);
         int begin = text.indexOf(BEGIN);
         int end = text.indexOf(END);
-        assertThat(begin).as("README has the %s marker", BEGIN).isNotNegative();
-        assertThat(end).as("README has the %s marker", END).isGreaterThan(begin);
+        assertThat(begin).as("the page has the %s marker", BEGIN).isNotNegative();
+        assertThat(end).as("the page has the %s marker", END).isGreaterThan(begin);
 
         String rendered = render();
         String current = text.substring(begin + BEGIN.length(), end);
         if (Boolean.getBoolean("readme.update") && !current.equals(rendered)) {
-            Files.writeString(readme, text.substring(0, begin + BEGIN.length()) + rendered + text.substring(end),
+            Files.writeString(page, text.substring(0, begin + BEGIN.length()) + rendered + text.substring(end),
                               StandardCharsets.UTF_8);
             current = rendered;
         }
-        assertThat(current).as("README tables; run mvn verify -Dreadme.update=true to rewrite them")
+        assertThat(current).as("the page's tables; run mvn verify -Dreadme.update=true to rewrite them")
                 .isEqualTo(rendered);
     }
 
     private static String render() throws Exception {
         JsonNode catalog;
-        try (InputStream in = ReadmeOptionTablesTest.class.getResourceAsStream(
+        try (InputStream in = ComponentDocOptionTablesTest.class.getResourceAsStream(
                 "/META-INF/io/github/camelalvaria/messaging/alvaria-messaging.json")) {
             catalog = new ObjectMapper().readTree(in);
         }
         StringBuilder out = new StringBuilder("\n");
-        out.append("**Path parameter**\n\n");
+        out.append("=== Path parameter\n\n");
         table(out, catalog.path("properties"), "path");
-        out.append("\n**Endpoint and component options** (each also `camel.component.alvaria-messaging.<option>`)\n\n");
+        out.append("\n=== Endpoint and component options\n\nEach is also a component option,"
+                   + " `camel.component.alvaria-messaging.<option>` (kebab case in Spring Boot).\n\n");
         table(out, catalog.path("properties"), "parameter");
-        out.append("\n**Component-only options**\n\n");
-        out.append("| Name | Type | Default | Description |\n|---|---|---|---|\n");
+        out.append("\n=== Component-only options\n\n").append(OPTION_TABLE);
         for (Map.Entry<String, JsonNode> option : catalog.path("componentProperties").properties()) {
             if (!catalog.path("properties").has(option.getKey())) {
                 row(out, option.getKey(), option.getValue());
             }
         }
-        out.append("\n**Message headers**\n\n| Name | Type | Description |\n|---|---|---|\n");
+        out.append("|===\n\n=== Message headers\n\n[width=\"100%\",cols=\"2,1,5\",options=\"header\"]\n|===\n"
+                   + "| Name | Type | Description\n");
         for (Map.Entry<String, JsonNode> header : catalog.path("headers").properties()) {
             out.append("| `").append(header.getKey()).append("` | ").append(header.getValue().path("javaType").asText())
-                    .append(" | ").append(cell(header.getValue().path("description").asText())).append(" |\n");
+                    .append(" | ").append(cell(header.getValue().path("description").asText())).append('\n');
         }
-        return out.toString();
+        return out.append("|===\n").toString();
     }
 
     private static void table(StringBuilder out, JsonNode options, String kind) {
-        out.append("| Name | Type | Default | Description |\n|---|---|---|---|\n");
+        out.append(OPTION_TABLE);
         for (Map.Entry<String, JsonNode> option : options.properties()) {
             if (option.getValue().path("kind").asText().equals(kind)) {
                 row(out, option.getKey(), option.getValue());
             }
         }
+        out.append("|===\n");
     }
 
     private static void row(StringBuilder out, String name, JsonNode option) {
@@ -86,11 +92,12 @@ class ReadmeOptionTablesTest {
             type += ": " + values;
         }
         out.append("| `").append(name).append('`').append(flags).append(" | ").append(type).append(" | ")
-                .append(option.has("defaultValue") ? "`" + option.path("defaultValue").asText() + "`" : "")
-                .append(" | ").append(cell(option.path("description").asText())).append(" |\n");
+                .append(option.has("defaultValue") ? "`" + cell(option.path("defaultValue").asText()) + "`" : "")
+                .append(" | ").append(cell(option.path("description").asText())).append('\n');
     }
 
+    /** A table cell's text: no cell separator, and no {attribute} reference for AsciiDoc to resolve. */
     private static String cell(String text) {
-        return text.replace("|", "\\|").replace("\n", " ");
+        return text.replace("|", "\\|").replace("{", "\\{").replace("\n", " ");
     }
 }
