@@ -15,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The option and header tables of the component's page in Camel's form ({@code src/main/docs/
  * alvaria-messaging-component.adoc}) are rendered from the generated catalog JSON, so they cannot drift: this test
- * fails when they differ, and {@code mvn verify -Dreadme.update=true} rewrites them. (camel-package-maven-plugin's
- * update-readme goal does not write option tables: Camel's site renders them from the JSON.)
+ * fails when they differ, and {@code mvn verify -Dreadme.update=true} rewrites them. camel-package-maven-plugin's
+ * update-readme goal runs here but writes no tables: between its markers it puts Antora includes
+ * ({@code include::partial$component-configure-options.adoc[]}) that only Camel's own site renders from the JSON.
  */
 class ComponentDocOptionTablesTest {
 
