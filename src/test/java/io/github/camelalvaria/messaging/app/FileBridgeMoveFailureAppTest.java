@@ -11,6 +11,8 @@ import io.github.camelalvaria.messaging.simulator.AlvariaSimulator;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.util.FileUtil;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,7 @@ class FileBridgeMoveFailureAppTest {
             await().atMost(Duration.ofSeconds(10)).until(
                     () -> context.getRouteController().getRouteStatus("file-to-chat") == ServiceStatus.Stopped);
             assertThat(log.text()).containsPattern("ERROR .* hello\\.txt .*\\.done");
+            assertThat(readiness("file-to-chat")).isEqualTo(HealthCheck.State.DOWN);
             // a poll every 500 ms: two seconds would have sent it four times more
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).untilAsserted(
                     () -> assertThat(simulator().accepted("4321")).extracting(AcceptedMessage::text)
@@ -78,10 +81,18 @@ class FileBridgeMoveFailureAppTest {
             await().atMost(Duration.ofSeconds(10)).until(
                     () -> context.getRouteController().getRouteStatus("file-to-chat-java") == ServiceStatus.Stopped);
             assertThat(log.text()).containsPattern("ERROR .* nobody\\.txt .*\\.failed");
+            assertThat(readiness("file-to-chat-java")).isEqualTo(HealthCheck.State.DOWN);
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
                     .until(() -> simulator().record().refused(404) == 1);
             assertThat(JAVA_INBOX.resolve("nobody.txt")).doesNotExist();
         }
+    }
+
+    /** The route's readiness check, as /observe/health/ready reports it. */
+    private HealthCheck.State readiness(String routeId) {
+        return HealthCheckHelper.invokeReadiness(context).stream()
+                .filter(result -> result.getCheck().getId().equals("route:" + routeId))
+                .map(HealthCheck.Result::getState).findFirst().orElseThrow();
     }
 
     private static void drop(Path inbox, String name, String content) throws IOException {
