@@ -12,15 +12,13 @@ public class FileToChatJavaRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("file:{{alvaria.java-file.inbox}}?include=.*\\.(txt|url)"
-             + "&move=${exchangeProperty.alvariaFileOutcome}/${file:name}&moveFailed=.failed/${file:name}"
-             + "&exclusiveReadLockStrategy=#existingFileReadLock")
+        from("file:{{alvaria.java-file.inbox}}?include=.*\\.(txt|url)&processStrategy=#fileBridgeProcessStrategy")
                 .routeId("file-to-chat-java")
                 .routeConfigurationId(AlvariaErrorHandling.ID)
                 .autoStartup("{{alvaria.java-file.enabled}}")
                 // the consumer waits for a permit: at most max-in-flight files in flight (see file-to-chat.yaml)
                 .throttle().constant("{{alvaria.java-file.max-in-flight}}").concurrentRequestsMode()
-                .setProperty("alvariaFileOutcome", constant(".done"))
+                .setProperty(FileBridgeProcessStrategy.OUTCOME, constant(FileBridgeProcessStrategy.DONE))
                 .setProperty(DeadLetterHeaders.DEAD_LETTER_URI, constant("direct:file-dead-letter"))
                 .setHeader(AlvariaMessagingConstants.INTERACTION_ID, constant("{{alvaria.java-file.interaction-id}}"))
                 .process("chatFileParser")

@@ -1,5 +1,7 @@
 package io.github.camelalvaria.messaging.simulator;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,7 +72,10 @@ public final class AlvariaSimulator implements AutoCloseable {
         timers.setRemoveOnCancelPolicy(true);
         this.delays = timers;
         this.sessions = new StreamingSessions(timers, settings.eventsWaitMillis());
-        ObjectMapper mapper = JsonMapper.builder()
+        // a string as long as a body may be: the size limit is maxRequestBytes, never Jackson's own default
+        JsonFactory json = JsonFactory.builder().streamReadConstraints(
+                StreamReadConstraints.builder().maxStringLength(settings.maxRequestBytes()).build()).build();
+        ObjectMapper mapper = JsonMapper.builder(json)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();

@@ -6,7 +6,9 @@ import com.sun.net.httpserver.HttpHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -107,7 +109,7 @@ final class MessagingEndpoint implements HttpHandler {
         byte[] body = null;
         try {
             // read before any refusal, so that a refused call is kept in the conversation it names
-            body = exchange.getRequestBody().readAllBytes();
+            body = readBody(exchange.getRequestBody());
             switch (fate) {
                 case TOO_MANY_REQUESTS -> throw Refusal.withHeader(
                         ErrorResponse.of(429, "request", "throttled", "too many requests"),
@@ -154,6 +156,28 @@ final class MessagingEndpoint implements HttpHandler {
     }
 
     /** Keeps the call in the conversation its body names, if any; {@code status} null for a dropped connection. */
+    /**
+     * The whole body, read to its end also when it is over {@code maxRequestBytes} (then refused 413 naming both sizes,
+     * as an answer rather than a connection cut while the client is still sending).
+     */
+    private byte[] readBody(InputStream in) throws IOException {
+        int limit = settings.maxRequestBytes();
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 * 1024];
+        long size = 0;
+        for (int read = in.read(buffer); read != -1; read = in.read(buffer)) {
+            if (size + read <= limit) {
+                kept.write(buffer, 0, read);
+            }
+            size += read;
+        }
+        if (size > limit) {
+            throw Refusal.of(413, "body", "tooLarge",
+                             "request body of " + size + " bytes is over the limit of " + limit + " bytes");
+        }
+        return kept.toByteArray();
+    }
+
     private void keepFailed(Route route, byte[] body, Integer status, String reason) {
         MessageValidator.Attempt attempt = body == null ? MessageValidator.Attempt.UNREADABLE
                 : validator.attempted(route.operation(), body);

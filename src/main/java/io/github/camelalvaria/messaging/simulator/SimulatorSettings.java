@@ -23,6 +23,9 @@ import java.util.function.Consumer;
  *                              before it is answered with an empty list; 0 answers at once
  * @param strictSessions        true: the messaging calls answer 404 for a {@code via-client-sessionid} that is no live
  *                              streaming session; false (the default): any non-blank session id is accepted
+ * @param maxRequestBytes       the largest messaging request body taken; a larger one is answered 413 with an
+ *                              {@code ErrorResponse} naming both sizes. The reference names no limit; the default,
+ *                              {@value #DEFAULT_MAX_REQUEST_BYTES} bytes (16 MiB), takes any text up to 10 MiB
  */
 public record SimulatorSettings(
         int port,
@@ -36,11 +39,14 @@ public record SimulatorSettings(
         Faults faults,
         int workerThreads,
         long eventsWaitMillis,
-        boolean strictSessions) {
+        boolean strictSessions,
+        int maxRequestBytes) {
+
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
     public static final SimulatorSettings DEMO = new SimulatorSettings(0, "demo", "demo-api-key", "demo-client",
             "demo-secret", 3599, Set.of("agent-1"), Map.of("4321", "agent-1", "4322", "agent-1"), Faults.NONE,
-            Math.max(4, Runtime.getRuntime().availableProcessors() * 4), 20_000, false);
+            Math.max(4, Runtime.getRuntime().availableProcessors() * 4), 20_000, false, DEFAULT_MAX_REQUEST_BYTES);
 
     public SimulatorSettings {
         if (port < 0 || port > 65535) {
@@ -68,6 +74,9 @@ public record SimulatorSettings(
         }
         if (eventsWaitMillis < 0) {
             throw new IllegalArgumentException("eventsWaitMillis must not be negative, was " + eventsWaitMillis);
+        }
+        if (maxRequestBytes < 1) {
+            throw new IllegalArgumentException("maxRequestBytes must be at least 1, was " + maxRequestBytes);
         }
     }
 
@@ -128,13 +137,17 @@ public record SimulatorSettings(
         return edit(s -> s.strictSessions = strictSessions);
     }
 
+    public SimulatorSettings withMaxRequestBytes(int maxRequestBytes) {
+        return edit(s -> s.maxRequestBytes = maxRequestBytes);
+    }
+
     /** Never shows the api key nor the client secret. */
     @Override
     public String toString() {
         return "SimulatorSettings[port=" + port + ", orgId=" + orgId + ", apiKey=****, clientId=" + clientId
                 + ", clientSecret=****, tokenExpiresInSeconds=" + tokenExpiresInSeconds + ", users=" + users
                 + ", interactions=" + interactions + ", faults=" + faults + ", workerThreads=" + workerThreads + ", eventsWaitMillis=" + eventsWaitMillis + ", strictSessions="
-                + strictSessions + "]";
+                + strictSessions + ", maxRequestBytes=" + maxRequestBytes + "]";
     }
 
     private SimulatorSettings edit(Consumer<Draft> change) {
@@ -157,6 +170,7 @@ public record SimulatorSettings(
         int workerThreads;
         long eventsWaitMillis;
         boolean strictSessions;
+        int maxRequestBytes;
 
         Draft(SimulatorSettings s) {
             port = s.port;
@@ -171,11 +185,12 @@ public record SimulatorSettings(
             workerThreads = s.workerThreads;
             eventsWaitMillis = s.eventsWaitMillis;
             strictSessions = s.strictSessions;
+            maxRequestBytes = s.maxRequestBytes;
         }
 
         SimulatorSettings build() {
             return new SimulatorSettings(port, orgId, apiKey, clientId, clientSecret, tokenExpiresInSeconds, users,
-                    interactions, faults, workerThreads, eventsWaitMillis, strictSessions);
+                    interactions, faults, workerThreads, eventsWaitMillis, strictSessions, maxRequestBytes);
         }
     }
 

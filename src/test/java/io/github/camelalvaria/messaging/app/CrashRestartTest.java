@@ -157,19 +157,22 @@ class CrashRestartTest {
         int deliveredAtKill = delivered().size();
         await().atMost(PATIENCE).until(() -> simulator.callsInFlight() == 0);
 
-        // no lock file, half-moved file or anything else left behind: each file in the inbox or in .done, once
-        Set<String> waiting = texts(inbox);
+        // no lock file, half-moved file or anything else left behind: each file waiting (in the inbox, or in
+        // .inflight/, which the next start puts back) or in .done, once
+        Set<String> waiting = waiting(inbox);
         Set<String> done = texts(inbox.resolve(".done"));
         assertThat(namesIn(inbox)).as("what the kill left in the inbox").allMatch(name -> name.endsWith(".txt"));
+        assertThat(namesIn(inbox.resolve(".inflight"))).as("what the kill left in .inflight")
+                .allMatch(name -> name.endsWith(".txt"));
         assertThat(intersection(waiting, done)).isEmpty();
-        assertThat(union(waiting, done)).as("in the inbox or done").isEqualTo(Set.copyOf(sent));
+        assertThat(union(waiting, done)).as("waiting or done").isEqualTo(Set.copyOf(sent));
         assertThat(delivered()).containsAll(done);
         Set<String> sentAgain = intersection(waiting, delivered());
         assertThat(sentAgain).as("delivered, but killed before the move").hasSizeLessThanOrEqualTo(IN_FLIGHT);
 
         simulator.setFaults(Faults.NONE);
         AppProcess second = startFileBridge("second-run", inbox);
-        await().atMost(PATIENCE).until(() -> namesIn(inbox).isEmpty()
+        await().atMost(PATIENCE).until(() -> nothingWaiting(inbox)
                                              && Set.copyOf(delivered()).size() == CRASH_MESSAGES);
         assertThat(second.terminate(Duration.ofSeconds(SHUTDOWN_TIMEOUT_SECONDS + 5))).isEqualTo(143);
 
@@ -230,7 +233,7 @@ class CrashRestartTest {
         assertThat(shutdown).isLessThan(Duration.ofSeconds(SHUTDOWN_TIMEOUT_SECONDS));
         assertGracefulShutdown(first);
         assertThat(simulator.callsInFlight()).as("calls left unanswered").isZero();
-        Set<String> waiting = texts(inbox);
+        Set<String> waiting = waiting(inbox);
         assertThat(namesIn(inbox)).allMatch(name -> name.endsWith(".txt"));
         assertThat(texts(inbox.resolve(".done"))).as("done is exactly what was delivered")
                 .isEqualTo(Set.copyOf(delivered()));
@@ -240,7 +243,7 @@ class CrashRestartTest {
         simulator.setFaults(Faults.NONE);
         assertThat(first.mostCallsAtOnce()).isLessThanOrEqualTo(IN_FLIGHT);
         startFileBridge("second-run", inbox);
-        await().atMost(PATIENCE).until(() -> namesIn(inbox).isEmpty() && delivered().size() >= SHUTDOWN_MESSAGES);
+        await().atMost(PATIENCE).until(() -> nothingWaiting(inbox) && delivered().size() >= SHUTDOWN_MESSAGES);
         assertThat(delivered()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(sent);
         report("file, SIGTERM", delivered(), sent.size() - waiting.size(), Set.of(),
                ", shut down in " + shutdown.toMillis() + " ms");
@@ -343,6 +346,16 @@ class CrashRestartTest {
             return new HashSet<>(files.filter(Files::isRegularFile).map(file -> file.getFileName().toString())
                                          .toList());
         }
+    }
+
+    /** What is still to be sent: in the inbox, or in .inflight/, which a start puts back into the inbox. */
+    private static Set<String> waiting(Path inbox) throws IOException {
+        return union(texts(inbox), texts(inbox.resolve(".inflight")));
+    }
+
+    /** By names only: the running app moves the files while this looks. */
+    private static boolean nothingWaiting(Path inbox) throws IOException {
+        return namesIn(inbox).isEmpty() && namesIn(inbox.resolve(".inflight")).isEmpty();
     }
 
     private static Set<String> texts(Path folder) throws IOException {

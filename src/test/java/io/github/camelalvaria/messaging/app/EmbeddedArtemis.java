@@ -8,6 +8,7 @@ import java.util.Map;
 
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
 import jakarta.jms.JMSProducer;
 import jakarta.jms.Message;
 import jakarta.jms.QueueBrowser;
@@ -93,6 +94,20 @@ public final class EmbeddedArtemis implements AutoCloseable {
             JMSProducer producer = context.createProducer();
             properties.forEach(producer::setProperty);
             producer.send(context.createQueue(queue), body);
+        }
+    }
+
+    /** Makes a message of any JMS type. */
+    interface MessageFactory {
+        Message create(JMSContext context) throws JMSException;
+    }
+
+    /** Sends the message {@code factory} makes, with these string properties. */
+    void send(String queue, MessageFactory factory, Map<String, String> properties) throws JMSException {
+        try (JMSContext context = client.createContext()) {
+            JMSProducer producer = context.createProducer();
+            properties.forEach(producer::setProperty);
+            producer.send(context.createQueue(queue), factory.create(context));
         }
     }
 

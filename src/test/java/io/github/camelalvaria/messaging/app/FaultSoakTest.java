@@ -178,7 +178,9 @@ class FaultSoakTest {
         // about 15 ms a message measured on a loaded 2-core machine; twice that before giving up
         Duration patience = Duration.ofSeconds(60).plusMillis(30L * MESSAGES);
         await().atMost(patience).pollInterval(Duration.ofMillis(250)).until(() -> {
-            long remaining = broker.messageCount(QUEUE) + filesIn(INBOX).size();
+            // a file being sent is in .inflight/ until it is done or failed
+            long remaining = broker.messageCount(QUEUE) + filesIn(INBOX).size()
+                             + filesIn(INBOX.resolve(".inflight")).size();
             expireTokensAsTheRunProgresses(sent.size() - remaining, sent.size());
             return remaining == 0;
         });

@@ -3,8 +3,10 @@ package io.github.camelalvaria.messaging.app;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -176,6 +178,99 @@ class FileToChatAppTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> count(INBOX.resolve(".done"), "waiting-") == 4);
     }
 
+    /**
+     * A writer renames a new status.txt over the one waiting out a Retry-After: the bridge took the first out of the
+     * inbox when it began it, so the second is a file of its own, delivered after it; .done/ holds both texts.
+     */
+    @Test
+    void aFileReplacedUnderTheSameNameWhileTheFirstIsInFlightIsDeliveredToo() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> simulator().record().acceptedCount() >= 3);
+        simulator().setFaults(Faults.NONE.withTooManyRequests(1.0, 2));
+        drop(INBOX, "status.txt", "Interaction: 4322\n\nstatus: first");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> simulator().record().refused(429) >= 1);
+        simulator().setFaults(Faults.NONE);
+        drop(INBOX, "status.txt", "Interaction: 4322\n\nstatus: second");
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(simulator().accepted("4322"))
+                .extracting(AcceptedMessage::text).contains("status: first", "status: second"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(contents(INBOX.resolve(".done"), "status"))
+                .containsExactlyInAnyOrder("Interaction: 4322\n\nstatus: first", "Interaction: 4322\n\nstatus: second"));
+        assertThat(simulator().accepted("4322")).extracting(AcceptedMessage::text)
+                .filteredOn(text -> text.startsWith("status: ")).hasSize(2);
+        assertThat(INBOX.resolve("status.txt")).doesNotExist();
+    }
+
+    /** Nothing is deleted: a second file of a name already in .done/ or .failed/ is kept beside the first. */
+    @Test
+    void filesOfTheSameNameKeepEachTheirOwnRecordInDoneAndFailed() throws Exception {
+        drop(INBOX, "dup.txt", "Interaction: 9999\n\nfirst dup");
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(INBOX.resolve(".failed"), "dup") == 2);
+        drop(INBOX, "dup.txt", "Interaction: 9998\n\nsecond dup");
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(INBOX.resolve(".failed"), "dup") == 4);
+        assertThat(contents(INBOX.resolve(".failed"), "dup")).filteredOn(text -> !text.startsWith("{"))
+                .containsExactlyInAnyOrder("Interaction: 9999\n\nfirst dup", "Interaction: 9998\n\nsecond dup");
+        // each dead letter's .error.json is the one beside it
+        try (Stream<Path> files = Files.list(INBOX.resolve(".failed"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("dup")
+                                               && !f.toString().endsWith(".error.json")).toList()) {
+                String interaction = Files.readString(file).contains("9999") ? "9999" : "9998";
+                assertThat(json.readTree(file.resolveSibling(file.getFileName() + ".error.json").toFile())
+                                   .path("message").asText()).contains(interaction);
+            }
+        }
+
+        drop(INBOX, "twice.txt", "Interaction: 4322\n\ntwice, first");
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(INBOX.resolve(".done"), "twice") == 1);
+        drop(INBOX, "twice.txt", "Interaction: 4322\n\ntwice, second");
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(INBOX.resolve(".done"), "twice") == 2);
+        assertThat(contents(INBOX.resolve(".done"), "twice")).containsExactlyInAnyOrder(
+                "Interaction: 4322\n\ntwice, first", "Interaction: 4322\n\ntwice, second");
+    }
+
+    /** A file's name is never read as URI syntax: each keeps its name in .done/, and in .failed/ its .error.json. */
+    @Test
+    void namesWithUriCharactersAreFiledUnderTheirOwnNames() throws Exception {
+        List<String> names = List.of("a&b.txt", "why?.txt", "100%.txt", "#tag.txt", "k=v.txt", "a+b.txt",
+                                     "with space.txt", "a%26b.txt");
+        for (String name : names) {
+            drop(INBOX, "failing " + name, "Interaction: 9999\n\n" + name);
+            drop(INBOX, "delivered " + name, "Interaction: 4322\n\n" + name);
+        }
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            for (String name : names) {
+                assertThat(INBOX.resolve(".failed/failing " + name)).exists();
+                assertThat(INBOX.resolve(".failed/failing " + name + ".error.json")).exists();
+                assertThat(INBOX.resolve(".done/delivered " + name)).exists();
+            }
+        });
+        for (String name : names) {
+            assertThat(json.readTree(INBOX.resolve(".failed/failing " + name + ".error.json").toFile())
+                               .path("status").asInt()).isEqualTo(404);
+        }
+        assertThat(count(INBOX, "failing ") + count(INBOX, "delivered ")).isZero();
+    }
+
+    /**
+     * A text over the simulator's size limit (16 MiB by default) is answered 413 with an ErrorResponse naming the
+     * size, as a platform answers a body it will not take; the component maps 413 as permanent, so the file is
+     * dead-lettered at once with that reason.
+     */
+    @Test
+    void aFiftyMegabyteTextIsRefused413AndDeadLetteredWithTheSize() throws Exception {
+        drop(INBOX, "fifty-mb.txt", "Interaction: 4322\n\n" + "0123456789abcdef".repeat(50 * 1024 * 1024 / 16));
+
+        Path reason = INBOX.resolve(".failed/fifty-mb.txt.error.json");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(reason));
+        JsonNode error = json.readTree(reason.toFile());
+        assertThat(error.path("status").asInt()).isEqualTo(413);
+        assertThat(error.path("reason").asText()).isEqualTo("rejected");
+        assertThat(error.path("attempts").asInt()).isEqualTo(1);
+        assertThat(error.path("message").asText()).contains("over the limit of 16777216 bytes");
+        assertThat(INBOX.resolve(".failed/fifty-mb.txt")).hasSize(50L * 1024 * 1024 + 19);
+    }
+
     @Test
     void theJavaDslTwinDeliversToo() throws Exception {
         drop(JAVA_INBOX, "java.txt", "from the Java DSL route");
@@ -187,12 +282,25 @@ class FileToChatAppTest {
         });
     }
 
-    /** Written under another name, then renamed, as the README asks writers to do. */
+    /** Written under another name, then renamed, as the README asks writers to do; over a file of that name, as mv. */
     private static void drop(Path inbox, String name, String content) throws IOException {
         Files.createDirectories(inbox);
         Path part = inbox.resolve(name + ".part");
         Files.writeString(part, content);
-        Files.move(part, inbox.resolve(name));
+        Files.move(part, inbox.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static List<String> contents(Path folder, String prefix) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            List<String> texts = new ArrayList<>();
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+                texts.add(Files.readString(file));
+            }
+            return texts;
+        }
     }
 
     private static long count(Path folder, String prefix) throws IOException {

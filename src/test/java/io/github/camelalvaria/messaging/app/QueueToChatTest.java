@@ -1,5 +1,9 @@
 package io.github.camelalvaria.messaging.app;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,8 +18,12 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
+import jakarta.jms.ObjectMessage;
+import jakarta.jms.StreamMessage;
 
 import io.github.camelalvaria.messaging.simulator.AcceptedMessage;
 import io.github.camelalvaria.messaging.simulator.AlvariaSimulator;
@@ -238,6 +246,86 @@ class QueueToChatTest {
         assertThat(failedOnce).isTrue();
         assertThat(simulator.record().refused(404)).isEqualTo(2);
         assertThat(bodies(broker.drain(deadLetterQueue))).containsExactly("Nobody is there.");
+    }
+
+    /**
+     * Each JMS type means one thing: a TextMessage is text, a BytesMessage UTF-8 text, a MapMessage the API's fields.
+     * Bytes that are not UTF-8, an ObjectMessage and a StreamMessage are dead-lettered as {@code validation}, their
+     * bodies kept as they came; an ObjectMessage is never deserialized (its class would run code of its own).
+     */
+    @Test
+    void eachJmsTypeIsReadForWhatItMeansAndTheRestIsDeadLetteredUnread() throws Exception {
+        startInstance("instance-a", Map.of());
+        byte[] notUtf8 = { 'b', 'a', 'd', (byte) 0xC3, '(' };
+
+        broker.send(queue, context -> {
+            BytesMessage bytes = context.createBytesMessage();
+            bytes.writeBytes("bytes: h\u00e9llo".getBytes(StandardCharsets.UTF_8));
+            return bytes;
+        }, Map.of(INTERACTION_ID, "4321"));
+        broker.send(queue, context -> {
+            MapMessage map = context.createMapMessage();
+            map.setString("text", "from a MapMessage");
+            map.setString("interactionId", "4322");
+            map.setString("entityName", "Map Bot");
+            return map;
+        }, Map.of());
+        broker.send(queue, context -> {
+            BytesMessage bytes = context.createBytesMessage();
+            bytes.writeBytes(notUtf8);
+            return bytes;
+        }, Map.of(INTERACTION_ID, "4321", "kind", "bytes"));
+        broker.send(queue, context -> context.createObjectMessage(new Tripwire()), Map.of(INTERACTION_ID, "4321",
+                                                                                         "kind", "object"));
+        broker.send(queue, context -> {
+            StreamMessage stream = context.createStreamMessage();
+            stream.writeString("a stream");
+            return stream;
+        }, Map.of(INTERACTION_ID, "4321", "kind", "stream"));
+
+        awaitQueueEmpty();
+        assertThat(simulator.accepted("4321")).extracting(AcceptedMessage::text).containsExactly("bytes: h\u00e9llo");
+        assertThat(simulator.accepted("4322")).extracting(AcceptedMessage::text, AcceptedMessage::entityName)
+                .containsExactly(tuple("from a MapMessage", "Map Bot"));
+        assertThat(simulator.record().acceptedCount()).isEqualTo(2);
+        assertThat(Tripwire.DESERIALIZED).as("the ObjectMessage deserialized").isFalse();
+
+        Map<String, Message> dead = broker.drain(deadLetterQueue).stream().collect(Collectors.toMap(
+                message -> property(message, "kind"), Function.identity()));
+        assertThat(dead).containsOnlyKeys("bytes", "object", "stream");
+        for (Message message : dead.values()) {
+            assertThat(message.getStringProperty(FAILURE_REASON)).isEqualTo("validation");
+            assertThat(message.getIntProperty(FAILURE_STATUS)).isZero();
+            assertThat(message.getStringProperty(FAILURE_MESSAGE)).contains("body");
+            assertThat(message.getStringProperty(INTERACTION_ID)).isEqualTo("4321");
+        }
+        assertThat(dead.get("bytes").getBody(byte[].class)).isEqualTo(notUtf8);
+        assertThat(dead.get("bytes").getStringProperty(FAILURE_MESSAGE)).contains("UTF-8");
+        assertThat(dead.get("object")).isInstanceOf(ObjectMessage.class);
+        assertThat(dead.get("object").getStringProperty(FAILURE_MESSAGE)).contains("ObjectMessage");
+        assertThat(dead.get("stream")).isInstanceOf(StreamMessage.class);
+        assertThat(dead.get("stream").getStringProperty(FAILURE_MESSAGE)).contains("StreamMessage");
+    }
+
+    /** Sets {@link #DESERIALIZED} when it is read back from its bytes: what a hostile class would run code in. */
+    static final class Tripwire implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+        // static: deserialization makes an instance of its own; only this test sends one
+        static volatile boolean DESERIALIZED;
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            DESERIALIZED = true;
+            in.defaultReadObject();
+        }
+    }
+
+    private static String property(Message message, String name) {
+        try {
+            return message.getStringProperty(name);
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private QueueBridgeInstance startInstance(String name, Map<String, String> overrides) {

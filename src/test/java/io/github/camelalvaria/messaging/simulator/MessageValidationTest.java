@@ -52,6 +52,22 @@ class MessageValidationTest {
         simulator.clearRecord();
     }
 
+    /** The reference names no size limit; the simulator's is configurable, and a body over it is answered 413. */
+    @Test
+    void aBodyOverTheSizeLimitIsRefused413NamingItsSizeAndOneAtTheLimitIsTaken() {
+        try (AlvariaSimulator small = AlvariaSimulator.start(SimulatorSettings.DEMO.withMaxRequestBytes(2_000))) {
+            SimulatorClient smallClient = new SimulatorClient(SimulatorClient.newHttpClient(), small);
+            String start = "{\"interactionId\":\"4321\",\"entityName\":\"a\",\"entityType\":\"Agent\",\"text\":\"";
+            String atLimit = start + "x".repeat(2_000 - start.length() - 2) + "\"}";
+
+            assertThat(smallClient.send("sendText", atLimit).statusCode()).isEqualTo(202);
+            assertError(smallClient.send("sendText", atLimit.replace("\"text\":\"", "\"text\":\"x")), 413,
+                        "request body of 2001 bytes is over the limit of 2000 bytes");
+            assertThat(small.record().acceptedCount()).isEqualTo(1);
+            assertThat(small.record().refused(413)).isEqualTo(1);
+        }
+    }
+
     static Stream<Arguments> unreadableBodies() {
         Stream.Builder<Arguments> cases = Stream.builder();
         for (String operation : VALID_BODIES.keySet()) {

@@ -26,6 +26,9 @@ class SettingsAndFaultsTest {
         assertThat(demo.workerThreads()).isGreaterThanOrEqualTo(4);
         assertThat(demo.eventsWaitMillis()).isEqualTo(20_000);
         assertThat(demo.strictSessions()).isFalse();
+        assertThat(demo.maxRequestBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(demo.withMaxRequestBytes(2_000).maxRequestBytes()).isEqualTo(2_000);
+        assertThatThrownBy(() -> demo.withMaxRequestBytes(0)).hasMessageContaining("maxRequestBytes");
     }
 
     @Test
