@@ -252,25 +252,6 @@ class FileToChatAppTest {
         assertThat(count(INBOX, "failing ") + count(INBOX, "delivered ")).isZero();
     }
 
-    /**
-     * A text over the simulator's size limit (16 MiB by default) is answered 413 with an ErrorResponse naming the
-     * size, as a platform answers a body it will not take; the component maps 413 as permanent, so the file is
-     * dead-lettered at once with that reason.
-     */
-    @Test
-    void aFiftyMegabyteTextIsRefused413AndDeadLetteredWithTheSize() throws Exception {
-        drop(INBOX, "fifty-mb.txt", "Interaction: 4322\n\n" + "0123456789abcdef".repeat(50 * 1024 * 1024 / 16));
-
-        Path reason = INBOX.resolve(".failed/fifty-mb.txt.error.json");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(reason));
-        JsonNode error = json.readTree(reason.toFile());
-        assertThat(error.path("status").asInt()).isEqualTo(413);
-        assertThat(error.path("reason").asText()).isEqualTo("rejected");
-        assertThat(error.path("attempts").asInt()).isEqualTo(1);
-        assertThat(error.path("message").asText()).contains("over the limit of 16777216 bytes");
-        assertThat(INBOX.resolve(".failed/fifty-mb.txt")).hasSize(50L * 1024 * 1024 + 19);
-    }
-
     @Test
     void theJavaDslTwinDeliversToo() throws Exception {
         drop(JAVA_INBOX, "java.txt", "from the Java DSL route");
