@@ -23,9 +23,11 @@ public class AlvariaMessagingEndpointUriFactory extends org.apache.camel.support
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(35);
+        Set<String> props = new HashSet<>(37);
         props.add("accessToken");
         props.add("apiKey");
+        props.add("backoffDelay");
+        props.add("backoffMaxDelay");
         props.add("baseUrl");
         props.add("bridgeErrorHandler");
         props.add("clientId");

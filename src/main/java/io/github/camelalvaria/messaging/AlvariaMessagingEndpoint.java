@@ -133,7 +133,8 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
                     organizationUrl, tokens, config.getApiKey(),
                     new StreamingSession.Settings(config.getInactivityDelay(), config.getMaxEvents(),
                                                   config.isRequireAcknowledgement()));
-            session = getComponent().acquireSession(managedSession, http, sharedHttpClient, requestTimeout, failures);
+            session = getComponent().acquireSession(managedSession, http, sharedHttpClient, requestTimeout, failures,
+                                                    !operation.sends());
         }
         client = new MessagingClient(http, tokens, organizationUrl, config.getApiKey(), requestTimeout,
                                      getComponent().getObjectMapper().writer(), failures, session);
@@ -155,7 +156,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
     @Override
     protected void doStop() throws Exception {
         if (managedSession != null) {
-            getComponent().releaseSession(managedSession, Duration.ofMillis(configuration.getRequestTimeout()));
+            getComponent().releaseSession(managedSession, !operation.sends());
             managedSession = null;
         }
         if (sharedHttpClient != null) {
@@ -282,6 +283,10 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
             positive("maxConnectionsPerHost", config.getMaxConnectionsPerHost());
             positive("inactivityDelay", config.getInactivityDelay());
             positive("maxEvents", config.getMaxEvents());
+            positive("backoffDelay", config.getBackoffDelay());
+            if (config.getBackoffMaxDelay() < config.getBackoffDelay()) {
+                throw invalid("backoffMaxDelay", "must not be less than backoffDelay");
+            }
             if (config.getMaxRetryAfter() < 0) {
                 throw invalid("maxRetryAfter", "must not be negative");
             }
