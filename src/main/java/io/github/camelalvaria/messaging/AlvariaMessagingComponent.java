@@ -132,11 +132,11 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
     /**
      * The managed session for these credentials, started as a service (created on the server on first use) when no
      * endpoint holds it. {@code httpClientSettings} is leased for as long as the session lives ({@code null}: a user's
-     * client). An events endpoint ({@code events}) makes the session poll only while its consumer runs.
+     * client).
      */
     synchronized StreamingSession acquireSession(
             SessionKey key, CloseableHttpAsyncClient http, HttpClientSettings httpClientSettings,
-            Duration requestTimeout, FailureMapper failures, boolean events) throws Exception {
+            Duration requestTimeout, FailureMapper failures) throws Exception {
         SessionLease lease = sessions.get(key);
         if (lease == null) {
             if (sessionScheduler == null) {
@@ -153,23 +153,17 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
             ServiceHelper.startService(session);
             lease = new SessionLease(session, httpClientSettings, 0);
         }
-        if (events) {
-            lease.session().addEventsEndpoint();
-        }
         sessions.put(key, new SessionLease(lease.session(), lease.httpClient(), lease.users() + 1));
         return lease.session();
     }
 
     /** An endpoint stopped; after the last one the session is stopped, which deletes it on the server. */
-    void releaseSession(SessionKey key, boolean events) {
+    void releaseSession(SessionKey key) {
         SessionLease lease;
         synchronized (this) {
             lease = sessions.get(key);
             if (lease == null) {
                 return;
-            }
-            if (events) {
-                lease.session().removeEventsEndpoint();
             }
             if (lease.users() > 1) {
                 sessions.put(key, new SessionLease(lease.session(), lease.httpClient(), lease.users() - 1));

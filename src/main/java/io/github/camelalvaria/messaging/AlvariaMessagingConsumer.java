@@ -46,6 +46,8 @@ public class AlvariaMessagingConsumer extends DefaultConsumer implements Suspend
     }
 
     // guarded by this
+    /** The session this consumer started on (kept, to detach from it when the endpoint has let it go). */
+    private StreamingSession session;
     private ScheduledExecutorService worker;
     private final Deque<Pending> queue = new ArrayDeque<>();
     private boolean accepting;
@@ -68,6 +70,7 @@ public class AlvariaMessagingConsumer extends DefaultConsumer implements Suspend
     protected void doStart() throws Exception {
         super.doStart();
         synchronized (this) {
+            session = endpoint.getSession();
             worker = getEndpoint().getCamelContext().getExecutorServiceManager()
                     .newSingleThreadScheduledExecutor(this, "AlvariaMessagingEvents");
         }
@@ -84,6 +87,19 @@ public class AlvariaMessagingConsumer extends DefaultConsumer implements Suspend
         super.doStop();
     }
 
+    /** The route is removed (or the context stops): the session no longer waits for this consumer to run. */
+    @Override
+    protected void doShutdown() throws Exception {
+        StreamingSession started;
+        synchronized (this) {
+            started = session;
+        }
+        if (started != null) {
+            started.detach(this);
+        }
+        super.doShutdown();
+    }
+
     @Override
     protected void doSuspend() throws Exception {
         stopTaking();
@@ -95,18 +111,23 @@ public class AlvariaMessagingConsumer extends DefaultConsumer implements Suspend
     }
 
     private void startTaking() {
+        StreamingSession started;
         synchronized (this) {
             accepting = true;
             failuresInRow = 0;
+            started = session;
         }
-        endpoint.getSession().subscribe(this);
+        started.subscribe(this);
     }
 
     /** Leaves the session and settles every event not started as not processed; returns the worker. */
     private ScheduledExecutorService stopTaking() {
-        StreamingSession session = endpoint.getSession();
-        if (session != null) {
-            session.unsubscribe(this);
+        StreamingSession started;
+        synchronized (this) {
+            started = session;
+        }
+        if (started != null) {
+            started.pause(this);
         }
         List<Pending> notStarted;
         ScheduledExecutorService stopped;

@@ -133,8 +133,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
                     organizationUrl, tokens, config.getApiKey(),
                     new StreamingSession.Settings(config.getInactivityDelay(), config.getMaxEvents(),
                                                   config.isRequireAcknowledgement()));
-            session = getComponent().acquireSession(managedSession, http, sharedHttpClient, requestTimeout, failures,
-                                                    !operation.sends());
+            session = getComponent().acquireSession(managedSession, http, sharedHttpClient, requestTimeout, failures);
         }
         client = new MessagingClient(http, tokens, organizationUrl, config.getApiKey(), requestTimeout,
                                      getComponent().getObjectMapper().writer(), failures, session);
@@ -156,7 +155,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
     @Override
     protected void doStop() throws Exception {
         if (managedSession != null) {
-            getComponent().releaseSession(managedSession, !operation.sends());
+            getComponent().releaseSession(managedSession);
             managedSession = null;
         }
         if (sharedHttpClient != null) {

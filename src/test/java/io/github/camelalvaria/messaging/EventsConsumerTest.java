@@ -2,6 +2,7 @@ package io.github.camelalvaria.messaging;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -10,6 +11,7 @@ import mockwebserver3.MockResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.support.service.ServiceSupport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -129,6 +131,42 @@ class EventsConsumerTest extends ManagedSessionTestSupport {
         alvaria.answerPoll(MockAlvaria.json(200, "{\"events\":[" + CUSTOMER_MESSAGE + "]}"));
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
                 .until(() -> alvaria.pollRequests().size() <= polls + 1);
+    }
+
+    @Test
+    void eventsNotStartedWhenTheRouteStopsMidBatchAreNotAcknowledged() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("alvaria-messaging:events?requireAcknowledgement=true").routeId("events").process(exchange -> {
+                    entered.countDown();
+                    release.await(10, TimeUnit.SECONDS);
+                });
+            }
+        });
+        alvaria.answerPoll(MockAlvaria.json(200, "{\"events\":[" + CUSTOMER_MESSAGE + "," + ENDED + "]}"));
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        ServiceSupport consumer = (ServiceSupport) context.getRoute("events").getConsumer();
+
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
+            try {
+                context.getRouteController().stopRoute("events");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> consumer.isStopped() || consumer.isSuspended());
+        } finally {
+            release.countDown();
+        }
+        stopping.get(20, TimeUnit.SECONDS);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !alvaria.acknowledgements().isEmpty());
+        assertThat(alvaria.acknowledgements()).extracting(r -> r.getBody().utf8())
+                .containsExactly("{\"eventIds\":[\"e-1\"]}");
     }
 
     @Test

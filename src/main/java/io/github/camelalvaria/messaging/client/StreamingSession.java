@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -40,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * at the same moment) when the server has dropped it, and deleted on the server when it is given up or stopped.
  * <p>
  * Polling. While the session lives and may be polled, exactly one poll is in flight or scheduled: every end of a poll
- * schedules the next, whatever happened to the session meanwhile. A session that events endpoints use is polled only
- * while every one of their consumers is running, so a stopped or suspended route takes nothing off the platform; a
+ * schedules the next, whatever happened to the session meanwhile. A session that events consumers have started on is
+ * polled only while every one of them is running, so a stopped or suspended route takes nothing off the platform; a
  * session only producers use is polled to keep it alive, and its events are discarded. The poll runs on no consumer's
  * thread: events are handed to the consumers ({@link Subscriber}), which run their routes on their own threads. While
  * a batch is out with them the next poll waits for it, but at most {@link #keepAliveMillis}, so a slow route never lets
@@ -155,8 +156,8 @@ public final class StreamingSession extends ServiceSupport {
     private boolean pollInFlight;
     private ScheduledFuture<?> nextPoll;
     private int pollFailuresInRow;
-    private int eventsEndpoints;
-    private final List<Subscriber> running = new ArrayList<>();
+    /** The consumers that started and are not detached, and whether each runs now. */
+    private final Map<Subscriber, Boolean> subscribers = new LinkedHashMap<>();
     private final Map<String, Tracked> outstanding = new HashMap<>();
     private int batchesOut;
     /** Events polled while not every consumer ran: delivered when they all run again. */
@@ -306,26 +307,13 @@ public final class StreamingSession extends ServiceSupport {
                 .orElse(false);
     }
 
-    /** An events endpoint holds the session: from now on it is polled only while the consumers run. */
-    public void addEventsEndpoint() {
-        synchronized (this) {
-            eventsEndpoints++;
-        }
-    }
-
-    public void removeEventsEndpoint() {
-        synchronized (this) {
-            eventsEndpoints--;
-        }
-        resumePolling();
-    }
-
-    /** A consumer started (or resumed): it receives events from now on, and the session is created if need be. */
+    /**
+     * A consumer started (or resumed): it receives events from now on, and the session is created if need be. From
+     * now until it {@linkplain #detach detaches}, the session is polled only while it runs.
+     */
     public void subscribe(Subscriber subscriber) {
         synchronized (this) {
-            if (!running.contains(subscriber)) {
-                running.add(subscriber);
-            }
+            subscribers.put(subscriber, true);
         }
         id().exceptionally(failure -> {
             LOG.warn("The streaming session could not be created yet; it is tried again in {} s: {}",
@@ -335,9 +323,17 @@ public final class StreamingSession extends ServiceSupport {
         resumePolling();
     }
 
-    /** A consumer stopped (or was suspended): the session is not polled until it runs again. */
-    public synchronized void unsubscribe(Subscriber subscriber) {
-        running.remove(subscriber);
+    /** A consumer stopped (or was suspended): the session is not polled until it runs again (or detaches). */
+    public synchronized void pause(Subscriber subscriber) {
+        subscribers.replace(subscriber, false);
+    }
+
+    /** A consumer is gone for good (its route was removed): the session no longer waits for it. */
+    public void detach(Subscriber subscriber) {
+        synchronized (this) {
+            subscribers.remove(subscriber);
+        }
+        resumePolling();
     }
 
     /** Whether the session is polled now: it lives, nothing is parked, and every events consumer runs. */
@@ -346,7 +342,11 @@ public final class StreamingSession extends ServiceSupport {
     }
 
     private boolean mayDeliver() {
-        return eventsEndpoints <= 0 || !running.isEmpty() && running.size() >= eventsEndpoints;
+        return !subscribers.containsValue(false);
+    }
+
+    private List<Subscriber> running() {
+        return subscribers.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
     }
 
     /** Delivers what was parked once every consumer runs, then polls. */
@@ -479,7 +479,7 @@ public final class StreamingSession extends ServiceSupport {
             return;
         }
         synchronized (this) {
-            if (eventsEndpoints <= 0) {
+            if (subscribers.isEmpty()) {
                 LOG.debug("Discarded {} events: no events route uses this streaming session", events.size());
                 return;
             }
@@ -510,7 +510,7 @@ public final class StreamingSession extends ServiceSupport {
                     continue;
                 }
                 String type = text(event, "type");
-                List<Subscriber> takers = running.stream().filter(subscriber -> subscriber.accepts(type)).toList();
+                List<Subscriber> takers = running().stream().filter(subscriber -> subscriber.accepts(type)).toList();
                 if (takers.isEmpty()) {
                     // no route wants it: done with
                     if (eventId != null) {
@@ -600,7 +600,7 @@ public final class StreamingSession extends ServiceSupport {
     private void notifySubscribers(String what, Throwable failure) {
         List<Subscriber> receivers;
         synchronized (this) {
-            receivers = closed ? List.of() : List.copyOf(running);
+            receivers = closed ? List.of() : running();
         }
         receivers.forEach(subscriber -> subscriber.failed(what, failure));
     }
@@ -608,7 +608,7 @@ public final class StreamingSession extends ServiceSupport {
     /** An events consumer waits for no send: without a session it would never hear anything, so try again. */
     private void retryCreationForSubscribers() {
         synchronized (this) {
-            if (closed || running.isEmpty()) {
+            if (closed || subscribers.isEmpty()) {
                 return;
             }
         }
@@ -646,7 +646,7 @@ public final class StreamingSession extends ServiceSupport {
             }
             parkedEvents = parked.size();
             parked.clear();
-            running.clear();
+            subscribers.clear();
         }
         if (parkedEvents > 0) {
             LOG.warn("Stopped the streaming session with {} events no route took{}", parkedEvents,

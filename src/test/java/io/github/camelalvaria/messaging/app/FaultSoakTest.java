@@ -62,8 +62,8 @@ import static org.awaitility.Awaitility.await;
  * component's managed streaming session, so a 410 read as "the session is gone" would show as a re-created session.
  *
  * <p>The chat-to-file events route runs too (requireAcknowledgement): {@value #EVENTS_PER_MESSAGES} customer message
- * per ten messages is injected as the run progresses, and the route fails (its interaction's folder is blocked by a
- * file) for the events of one interaction during the first half of the run. Asserted: every event is saved (none
+ * per ten messages is injected while they are sent, and the route fails (its interaction's folder is blocked by a
+ * file) for the events of one interaction in five until all are injected. Asserted: every event is saved (none
  * lost), all are acknowledged in the end, and at no sample were more acknowledged than saved (none acknowledged
  * before its route succeeded).
  *
@@ -86,7 +86,7 @@ class FaultSoakTest {
     /** Customer messages injected per ten messages sent. */
     static final int EVENTS_PER_MESSAGES = 1;
     private static final int EVENTS = Math.max(10, MESSAGES * EVENTS_PER_MESSAGES / 10);
-    private static final String ENDED_INTERACTION = "4323";
+    private static final String ENDED_INTERACTION_ID = "4323";
     private static final String CHAT_INTERACTION = "4321";
     /** The route fails for this interaction's events while its folder is blocked. */
     private static final String BLOCKED_INTERACTION = "4324";
@@ -142,7 +142,7 @@ class FaultSoakTest {
         String interactionId() {
             return switch (this) {
                 case UNKNOWN_INTERACTION -> "9999";
-                case ENDED_INTERACTION -> ENDED_INTERACTION;
+                case ENDED_INTERACTION -> ENDED_INTERACTION_ID;
                 default -> "4321";
             };
         }
@@ -167,8 +167,8 @@ class FaultSoakTest {
                 .withApiKey("soak-api-key-7f3e").withClient("demo-client", "soak-client-secret-91b2");
         SECRETS.secretsOf(tenant);
         simulator = AlvariaSimulator.start(tenant);
-        simulator.addInteraction(ENDED_INTERACTION, "agent-1");
-        simulator.endInteraction(ENDED_INTERACTION);
+        simulator.addInteraction(ENDED_INTERACTION_ID, "agent-1");
+        simulator.endInteraction(ENDED_INTERACTION_ID);
         simulator.addInteraction(BLOCKED_INTERACTION, "agent-1");
         Files.createDirectories(CHAT_OUT);
         Files.writeString(CHAT_OUT.resolve(BLOCKED_INTERACTION), "a file where the route wants a folder");
@@ -186,8 +186,8 @@ class FaultSoakTest {
         overrides.put("alvaria.redelivery.maximum-redeliveries", Integer.toString(MAXIMUM_REDELIVERIES));
         overrides.put("alvaria.redelivery.initial-delay", "20");
         overrides.put("alvaria.redelivery.maximum-delay", "200");
-        // the producers share the component's managed session (an empty id means: manage one)
-        overrides.put("camel.component.alvaria-messaging.session-id", "");
+        // no session id: the producers share the component's managed session
+        overrides.put("camel.component.alvaria-messaging.session-id", null);
         overrides.put("camel.main.routes-include-pattern",
                       "file:routes/queue-to-chat.yaml,file:routes/file-to-chat.yaml,file:routes/chat-to-file.yaml");
         overrides.put("alvaria.chat-out.enabled", "true");
@@ -226,10 +226,12 @@ class FaultSoakTest {
         await().atMost(patience).pollInterval(Duration.ofMillis(250)).until(() -> {
             long remaining = broker.messageCount(QUEUE) + filesIn(INBOX).size();
             expireTokensAsTheRunProgresses(sent.size() - remaining, sent.size());
-            injectEventsAsTheRunProgresses(sent.size() - remaining, sent.size());
+            injectEventsAndCheckTheirAcknowledgements();
             return remaining == 0;
         });
-        injectEventsAsTheRunProgresses(sent.size(), sent.size());
+        while (injectedEvents.size() < EVENTS) {
+            injectEventsAndCheckTheirAcknowledgements();
+        }
         unblockTheFailingInteraction();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                 .until(() -> savedEvents().keySet().containsAll(injectedEvents)
@@ -254,19 +256,21 @@ class FaultSoakTest {
         long onPurpose = sent.stream().filter(message -> message.kind().permanent()).count();
         Map<String, Long> saved = savedEvents();
         long acknowledged = eventsSession().orElseThrow().eventsAcknowledged();
+        long eventDeliveries = eventsSession().orElseThrow().eventsDelivered();
         AlvariaMessagingComponent component = app.context()
                 .getComponent("alvaria-messaging", AlvariaMessagingComponent.class);
         System.out.printf(Locale.ROOT, "Fault soak: sent %d (queue %d, files %d), delivered %d, dead-lettered %d"
                         + " (%d on purpose, %d beaten by faults), duplicates %d, delivered and dead-lettered %d,"
                         + " ambiguous failures %d, faulted calls %.1f%% of %d, token expiries %d, 401s %d,"
                         + " tokens issued %d, 410s %d, sessions created %d (re-created %d), events injected %d,"
-                        + " received %d (%d deliveries), acknowledged %d, acknowledged before saved %d, time %.1f s%n",
+                        + " delivered %d times, saved %d (%d files), acknowledged %d, acknowledged before saved %d,"
+                        + " time %.1f s%n",
                 sent.size(), sent.stream().filter(Sent::viaQueue).count(),
                 sent.stream().filter(message -> !message.viaQueue()).count(), deliveries.size(), deadById.size(),
                 onPurpose, deadById.size() - onPurpose, duplicates, deliveredAndDead.size(), ambiguous,
                 100.0 * faulted / calls, calls, tokenExpiriesDone, record.refused(401), record.tokensIssued(),
                 record.refused(410), simulator.sessionsCreated(), component.sessionRecreationCount(),
-                injectedEvents.size(), saved.size(), saved.values().stream().mapToLong(Long::longValue).sum(),
+                injectedEvents.size(), eventDeliveries, saved.size(), saved.values().stream().mapToLong(Long::longValue).sum(),
                 acknowledged, Math.max(0, mostAcknowledgedOverSaved), took.toMillis() / 1000.0);
 
         // nothing lost, nothing invented, nothing dead-lettered twice
@@ -312,7 +316,7 @@ class FaultSoakTest {
             }
         }
         assertThat(simulator.accepted("9999")).isEmpty();
-        assertThat(simulator.accepted(ENDED_INTERACTION)).isEmpty();
+        assertThat(simulator.accepted(ENDED_INTERACTION_ID)).isEmpty();
 
         // a 410 for an ended interaction keeps the session: one for the producers, one for the events route
         assertThat(record.refused(410)).as("410s for the ended interaction").isPositive();
@@ -325,6 +329,8 @@ class FaultSoakTest {
         assertThat(mostAcknowledgedOverSaved).as("events acknowledged beyond those saved, at the worst sample")
                 .isLessThanOrEqualTo(0);
         assertThat(acknowledged).isEqualTo(injectedEvents.size());
+        assertThat(eventDeliveries).as("deliveries: the blocked interaction's events failed and came again")
+                .isGreaterThan(injectedEvents.size());
         assertThat(filesIn(DEFAULT_DEAD_LETTERS)).as("dead letters outside the bridges' channels").isEmpty();
 
         // the faults were there, and tokens expired mid-run
@@ -413,22 +419,19 @@ class FaultSoakTest {
     }
 
     /**
-     * Customer messages in step with the messages sent, one in five on the interaction whose route fails while its
-     * folder is blocked (the first half of the run); at each step, checks that no more are acknowledged than saved.
+     * A tenth of the customer messages per call (one call per 250 ms while the messages are sent), one in five on the
+     * interaction whose route fails while its folder is blocked; the folder is unblocked once all are injected. Each
+     * call checks that no more events are acknowledged than saved.
      */
-    private void injectEventsAsTheRunProgresses(long finished, long total) throws IOException {
-        SessionRecord session = eventsSession().orElseThrow();
+    private void injectEventsAndCheckTheirAcknowledgements() throws IOException {
         // read before the files: an event saved between the two reads only makes the check stricter
-        long acknowledged = session.eventsAcknowledged();
+        long acknowledged = eventsSession().orElseThrow().eventsAcknowledged();
         mostAcknowledgedOverSaved = Math.max(mostAcknowledgedOverSaved, acknowledged - savedEvents().size());
-        long due = EVENTS * finished / total;
+        int due = Math.min(EVENTS, injectedEvents.size() + Math.max(1, EVENTS / 10));
         while (injectedEvents.size() < due) {
             String interaction = injectedEvents.size() % 5 == 0 ? BLOCKED_INTERACTION : CHAT_INTERACTION;
             injectedEvents.add(simulator.injectCustomerMessage(interaction, "Customer message "
                                                                              + injectedEvents.size()).eventId());
-        }
-        if (finished * 2 >= total) {
-            unblockTheFailingInteraction();
         }
     }
 
