@@ -151,6 +151,11 @@ public class AlvariaMessagingConsumer extends DefaultConsumer implements Suspend
     }
 
     @Override
+    public Object key() {
+        return getRouteId() != null ? getRouteId() : this;
+    }
+
+    @Override
     public boolean accepts(String type) {
         return eventTypes.isEmpty() || eventTypes.contains(type);
     }

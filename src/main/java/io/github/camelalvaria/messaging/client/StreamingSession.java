@@ -65,6 +65,12 @@ public final class StreamingSession extends ServiceSupport {
     /** An events consumer of the session. */
     public interface Subscriber {
 
+        /**
+         * What stays the same when the subscriber is replaced by a new one for the same purpose (its route's id: Camel
+         * creates a new consumer when a stopped route starts again).
+         */
+        Object key();
+
         /** Whether this subscriber takes events of this type ({@code null}: the event names none). */
         boolean accepts(String type);
 
@@ -156,8 +162,8 @@ public final class StreamingSession extends ServiceSupport {
     private boolean pollInFlight;
     private ScheduledFuture<?> nextPoll;
     private int pollFailuresInRow;
-    /** The consumers that started and are not detached, and whether each runs now. */
-    private final Map<Subscriber, Boolean> subscribers = new LinkedHashMap<>();
+    /** The consumers that started and are not detached, by {@link Subscriber#key()}, and whether each runs now. */
+    private final Map<Object, Attached> subscribers = new LinkedHashMap<>();
     private final Map<String, Tracked> outstanding = new HashMap<>();
     private int batchesOut;
     /** Events polled while not every consumer ran: delivered when they all run again. */
@@ -313,7 +319,7 @@ public final class StreamingSession extends ServiceSupport {
      */
     public void subscribe(Subscriber subscriber) {
         synchronized (this) {
-            subscribers.put(subscriber, true);
+            subscribers.put(subscriber.key(), new Attached(subscriber, true));
         }
         id().exceptionally(failure -> {
             LOG.warn("The streaming session could not be created yet; it is tried again in {} s: {}",
@@ -325,13 +331,15 @@ public final class StreamingSession extends ServiceSupport {
 
     /** A consumer stopped (or was suspended): the session is not polled until it runs again (or detaches). */
     public synchronized void pause(Subscriber subscriber) {
-        subscribers.replace(subscriber, false);
+        subscribers.computeIfPresent(subscriber.key(), (key, attached) -> attached.subscriber() == subscriber
+                ? new Attached(subscriber, false) : attached);
     }
 
     /** A consumer is gone for good (its route was removed): the session no longer waits for it. */
     public void detach(Subscriber subscriber) {
         synchronized (this) {
-            subscribers.remove(subscriber);
+            subscribers.computeIfPresent(subscriber.key(),
+                                         (key, attached) -> attached.subscriber() == subscriber ? null : attached);
         }
         resumePolling();
     }
@@ -342,11 +350,11 @@ public final class StreamingSession extends ServiceSupport {
     }
 
     private boolean mayDeliver() {
-        return !subscribers.containsValue(false);
+        return subscribers.values().stream().allMatch(Attached::running);
     }
 
     private List<Subscriber> running() {
-        return subscribers.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
+        return subscribers.values().stream().filter(Attached::running).map(Attached::subscriber).toList();
     }
 
     /** Delivers what was parked once every consumer runs, then polls. */
@@ -490,6 +498,9 @@ public final class StreamingSession extends ServiceSupport {
             }
         }
         dispatch(sessionId, events);
+    }
+
+    private record Attached(Subscriber subscriber, boolean running) {
     }
 
     private record Handoff(Subscriber subscriber, JsonNode event, Delivery delivery) {
