@@ -377,14 +377,18 @@ public final class StreamingSession extends ServiceSupport {
         schedulePoll(0);
     }
 
-    /** Schedules the next poll unless one is in flight or scheduled: never two polls on one session. */
+    /**
+     * Schedules the next poll unless one is in flight or scheduled: never two polls on one session. While a batch is
+     * out with the consumers the poll waits for it ({@link #pollNowIfWaiting}), at most {@link #keepAliveMillis}.
+     */
     private void schedulePoll(long delayMillis) {
         synchronized (this) {
             if (pollInFlight || nextPoll != null || !mayPoll()) {
                 return;
             }
+            long delay = batchesOut > 0 ? Math.max(delayMillis, keepAliveMillis) : delayMillis;
             try {
-                nextPoll = scheduler.schedule(this::poll, delayMillis, TimeUnit.MILLISECONDS);
+                nextPoll = scheduler.schedule(this::poll, delay, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException componentStopping) {
                 nextPoll = null;
             }
@@ -443,18 +447,16 @@ public final class StreamingSession extends ServiceSupport {
         }
         AlvariaMessagingException problem;
         if (failure != null) {
-            problem = failures.fromTransport(OPERATION, "GET", eventsUrl, AsyncHttp.unwrap(failure));
+            Throwable cause = AsyncHttp.unwrap(failure);
+            // a failed token request is already typed
+            problem = cause instanceof AlvariaMessagingException typed ? typed
+                    : failures.fromTransport(OPERATION, "GET", eventsUrl, cause);
         } else if (response.getCode() >= 200 && response.getCode() <= 299) {
             synchronized (this) {
                 pollFailuresInRow = 0;
             }
             List<JsonNode> events = events(response);
             handle(id, events);
-            synchronized (this) {
-                if (batchesOut > 0) {
-                    return keepAliveMillis;
-                }
-            }
             long elapsed = (System.nanoTime() - started) / 1_000_000;
             return events.isEmpty() ? Math.max(0, MIN_EMPTY_POLL_INTERVAL_MILLIS - elapsed) : 0;
         } else {
