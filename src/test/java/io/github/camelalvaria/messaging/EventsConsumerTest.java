@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import mockwebserver3.MockResponse;
 
@@ -257,6 +258,36 @@ class EventsConsumerTest extends ManagedSessionTestSupport {
         } finally {
             release.countDown();
         }
+    }
+
+    @Test
+    void aSlowRouteStillHasItsSessionKeptAliveAndGetsNoEventTwice() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger entries = new AtomicInteger();
+        alvaria.deliverUntilAcknowledged("e-1", CUSTOMER_MESSAGE);
+        // inactivityDelay 3 s: while a batch is out, a keep-alive poll goes out at least every second
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("alvaria-messaging:events?requireAcknowledgement=true&inactivityDelay=3").routeId("slow")
+                        .process(exchange -> {
+                            entries.incrementAndGet();
+                            release.await(20, TimeUnit.SECONDS);
+                        });
+            }
+        });
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> entries.get() == 1);
+            long polls = polls("managed-1");
+
+            await().atMost(Duration.ofSeconds(6)).until(() -> polls("managed-1") >= polls + 2);
+            assertThat(alvaria.deliveries("e-1")).as("the server delivered it again").isGreaterThan(1);
+            assertThat(entries).as("route runs for e-1 while it is out").hasValue(1);
+        } finally {
+            release.countDown();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !alvaria.acknowledgements().isEmpty());
+        assertThat(alvaria.acknowledgements().get(0).getBody().utf8()).isEqualTo("{\"eventIds\":[\"e-1\"]}");
     }
 
     private long polls(String sessionId) {

@@ -362,6 +362,11 @@ public final class StreamingSession extends ServiceSupport {
         List<JsonNode> events;
         String sessionId;
         synchronized (this) {
+            if (!closed && !parked.isEmpty() && subscribers.isEmpty()) {
+                // the last consumer was removed: nobody will take them, as in a session only producers use
+                LOG.debug("Discarded {} events: no events route uses this streaming session", parked.size());
+                parked.clear();
+            }
             if (closed || parked.isEmpty() || !mayDeliver()) {
                 events = List.of();
                 sessionId = null;
