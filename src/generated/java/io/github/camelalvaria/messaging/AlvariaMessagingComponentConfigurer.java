@@ -36,6 +36,10 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "apiKey": getOrCreateConfiguration(target).setApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "backoffdelay":
+        case "backoffDelay": getOrCreateConfiguration(target).setBackoffDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "backoffmaxdelay":
+        case "backoffMaxDelay": getOrCreateConfiguration(target).setBackoffMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "baseurl":
         case "baseUrl": getOrCreateConfiguration(target).setBaseUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "bridgeerrorhandler":
@@ -110,6 +114,10 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "apiKey": return java.lang.String.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "backoffdelay":
+        case "backoffDelay": return long.class;
+        case "backoffmaxdelay":
+        case "backoffMaxDelay": return long.class;
         case "baseurl":
         case "baseUrl": return java.lang.String.class;
         case "bridgeerrorhandler":
@@ -185,6 +193,10 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "apiKey": return getOrCreateConfiguration(target).getApiKey();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "backoffdelay":
+        case "backoffDelay": return getOrCreateConfiguration(target).getBackoffDelay();
+        case "backoffmaxdelay":
+        case "backoffMaxDelay": return getOrCreateConfiguration(target).getBackoffMaxDelay();
         case "baseurl":
         case "baseUrl": return getOrCreateConfiguration(target).getBaseUrl();
         case "bridgeerrorhandler":

@@ -27,6 +27,10 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "accessToken": target.getConfiguration().setAccessToken(property(camelContext, java.lang.String.class, value)); return true;
         case "apikey":
         case "apiKey": target.getConfiguration().setApiKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "backoffdelay":
+        case "backoffDelay": target.getConfiguration().setBackoffDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "backoffmaxdelay":
+        case "backoffMaxDelay": target.getConfiguration().setBackoffMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "baseurl":
         case "baseUrl": target.getConfiguration().setBaseUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "bridgeerrorhandler":
@@ -100,6 +104,10 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "accessToken": return java.lang.String.class;
         case "apikey":
         case "apiKey": return java.lang.String.class;
+        case "backoffdelay":
+        case "backoffDelay": return long.class;
+        case "backoffmaxdelay":
+        case "backoffMaxDelay": return long.class;
         case "baseurl":
         case "baseUrl": return java.lang.String.class;
         case "bridgeerrorhandler":
@@ -174,6 +182,10 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "accessToken": return target.getConfiguration().getAccessToken();
         case "apikey":
         case "apiKey": return target.getConfiguration().getApiKey();
+        case "backoffdelay":
+        case "backoffDelay": return target.getConfiguration().getBackoffDelay();
+        case "backoffmaxdelay":
+        case "backoffMaxDelay": return target.getConfiguration().getBackoffMaxDelay();
         case "baseurl":
         case "baseUrl": return target.getConfiguration().getBaseUrl();
         case "bridgeerrorhandler":

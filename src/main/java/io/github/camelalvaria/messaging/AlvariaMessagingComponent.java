@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +23,7 @@ import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.PropertyConfigurerGetter;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.core5.io.CloseMode;
@@ -130,8 +130,9 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
     }
 
     /**
-     * The managed session for these credentials, created (not yet on the server: on first use) when no endpoint
-     * holds it. {@code httpClientSettings} is leased for as long as the session lives ({@code null}: a user's client).
+     * The managed session for these credentials, started as a service (created on the server on first use) when no
+     * endpoint holds it. {@code httpClientSettings} is leased for as long as the session lives ({@code null}: a user's
+     * client).
      */
     synchronized StreamingSession acquireSession(
             SessionKey key, CloseableHttpAsyncClient http, HttpClientSettings httpClientSettings,
@@ -139,22 +140,25 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
         SessionLease lease = sessions.get(key);
         if (lease == null) {
             if (sessionScheduler == null) {
+                // short tasks only (timing polls, reading answers): routes run on their consumers' threads
                 sessionScheduler = getCamelContext().getExecutorServiceManager()
                         .newSingleThreadScheduledExecutor(this, "AlvariaStreamingSession");
             }
             if (httpClientSettings != null) {
                 acquireHttpClient(httpClientSettings);
             }
-            lease = new SessionLease(new StreamingSession(http, key.tokens(), key.organizationUrl(), key.apiKey(),
-                                                          key.settings(), requestTimeout, objectMapper, failures,
-                                                          sessionScheduler), httpClientSettings, 0);
+            StreamingSession session = new StreamingSession(
+                    http, key.tokens(), key.organizationUrl(), key.apiKey(), key.settings(), requestTimeout,
+                    objectMapper, failures, sessionScheduler, requestTimeout);
+            ServiceHelper.startService(session);
+            lease = new SessionLease(session, httpClientSettings, 0);
         }
         sessions.put(key, new SessionLease(lease.session(), lease.httpClient(), lease.users() + 1));
         return lease.session();
     }
 
-    /** The last endpoint of a session stopped: the session is deleted on the server (waited for, briefly). */
-    void releaseSession(SessionKey key, Duration deleteTimeout) {
+    /** An endpoint stopped; after the last one the session is stopped, which deletes it on the server. */
+    void releaseSession(SessionKey key) {
         SessionLease lease;
         synchronized (this) {
             lease = sessions.get(key);
@@ -169,9 +173,7 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
             retire(lease.session());
         }
         try {
-            lease.session().stop().get(deleteTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception timedOutOrFailed) {
-            LOG.warn("The streaming session was not deleted in time: {}", timedOutOrFailed.toString());
+            ServiceHelper.stopService(lease.session());
         } finally {
             if (lease.httpClient() != null) {
                 releaseHttpClient(lease.httpClient());
@@ -277,7 +279,7 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
             metrics = null;
         }
         sessions.values().forEach(lease -> {
-            lease.session().stop();
+            ServiceHelper.stopService(lease.session());
             retire(lease.session());
         });
         sessions.clear();

@@ -57,6 +57,14 @@ public class AlvariaMessagingConfiguration implements Cloneable {
     @UriParam(label = "consumer", defaultValue = "false",
               description = "The event as its JSON text instead of a java.util.Map.")
     private boolean eventsAsJson;
+    @UriParam(label = "consumer", defaultValue = "1000", javaType = "java.time.Duration",
+              description = "After an event's route failed, the events consumer waits this long before it takes the"
+                            + " next event (and, with requireAcknowledgement, before the failed event may be delivered"
+                            + " again); the wait doubles with each failure in a row, up to backoffMaxDelay.")
+    private long backoffDelay = 1000;
+    @UriParam(label = "consumer", defaultValue = "60000", javaType = "java.time.Duration",
+              description = "The longest wait of the events consumer's backoff after failed routes.")
+    private long backoffMaxDelay = 60_000;
     @UriParam(label = "notification", defaultValue = "composing", enums = "composing",
               description = "The state a notification announces.")
     private String state = "composing";
@@ -288,6 +296,22 @@ public class AlvariaMessagingConfiguration implements Cloneable {
 
     public void setSslContextParameters(SSLContextParameters sslContextParameters) {
         this.sslContextParameters = sslContextParameters;
+    }
+
+    public long getBackoffDelay() {
+        return backoffDelay;
+    }
+
+    public void setBackoffDelay(long backoffDelay) {
+        this.backoffDelay = backoffDelay;
+    }
+
+    public long getBackoffMaxDelay() {
+        return backoffMaxDelay;
+    }
+
+    public void setBackoffMaxDelay(long backoffMaxDelay) {
+        this.backoffMaxDelay = backoffMaxDelay;
     }
 
     public long getConnectTimeout() {

@@ -155,7 +155,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
     @Override
     protected void doStop() throws Exception {
         if (managedSession != null) {
-            getComponent().releaseSession(managedSession, Duration.ofMillis(configuration.getRequestTimeout()));
+            getComponent().releaseSession(managedSession);
             managedSession = null;
         }
         if (sharedHttpClient != null) {
@@ -282,6 +282,10 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
             positive("maxConnectionsPerHost", config.getMaxConnectionsPerHost());
             positive("inactivityDelay", config.getInactivityDelay());
             positive("maxEvents", config.getMaxEvents());
+            positive("backoffDelay", config.getBackoffDelay());
+            if (config.getBackoffMaxDelay() < config.getBackoffDelay()) {
+                throw invalid("backoffMaxDelay", "must not be less than backoffDelay");
+            }
             if (config.getMaxRetryAfter() < 0) {
                 throw invalid("maxRetryAfter", "must not be negative");
             }

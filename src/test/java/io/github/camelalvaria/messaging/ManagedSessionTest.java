@@ -3,6 +3,7 @@ package io.github.camelalvaria.messaging;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,76 @@ class ManagedSessionTest extends ManagedSessionTestSupport {
     private static final String SESSION_GONE = "{\"code\":404,\"message\":\"session not found\",\"errors\":[{\"scope\":"
                                                + "\"header\",\"reason\":\"sessionNotFound\",\"message\":"
                                                + "\"via-client-sessionid is not a live session\"}]}";
+
+    private static final String INTERACTION_ENDED = "{\"code\":410,\"message\":\"interaction has ended\","
+                                                   + "\"errors\":[{\"scope\":\"path\",\"reason\":\"gone\","
+                                                   + "\"message\":\"interactionId 4321 has ended\"}]}";
+    private static final String SESSION_GONE_410 = "{\"code\":410,\"message\":\"session expired\",\"errors\":[{"
+                                                   + "\"scope\":\"header\",\"reason\":\"gone\",\"message\":"
+                                                   + "\"via-client-sessionid has expired\"}]}";
+
+    @Test
+    void threeSendsToAnEndedInteractionAreThreePostsOnOneHealthySession() {
+        alvaria.answerApi(MockAlvaria.json(410, INTERACTION_ENDED), MockAlvaria.json(410, INTERACTION_ENDED),
+                          MockAlvaria.json(410, INTERACTION_ENDED));
+
+        List<Exception> failures = IntStream.range(0, 3).mapToObj(i -> send(URI, "m" + i).getException()).toList();
+
+        assertThat(failures).allSatisfy(failure -> assertThat(failure).isInstanceOf(AlvariaPermanentException.class)
+                .hasMessageContaining("410"));
+        assertThat(alvaria.apiRequests()).hasSize(3).extracting(r -> r.getHeaders().get("via-client-sessionid"))
+                .containsOnly("managed-1");
+        assertThat(alvaria.sessionRequests()).extracting(RecordedRequest::getMethod).containsExactly("POST");
+        assertThat(component().sessionRecreationCount()).isZero();
+    }
+
+    @Test
+    void aGoneAnswerThatNamesTheSessionRecreatesItOnceAndDeletesTheOldOne() {
+        send(URI, "first");
+        alvaria.answerApi(MockAlvaria.json(410, SESSION_GONE_410));
+
+        Exchange exchange = send(URI, "second");
+
+        assertThat(exchange.getException()).isNull();
+        assertThat(alvaria.apiRequests()).extracting(r -> r.getHeaders().get("via-client-sessionid"))
+                .containsExactly("managed-1", "managed-1", "managed-2");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(alvaria.sessionRequests())
+                .extracting(r -> r.getMethod() + " " + r.getHeaders().get("via-client-sessionid"))
+                .containsExactlyInAnyOrder("POST null", "DELETE managed-1", "POST null"));
+    }
+
+    @Test
+    void stoppingWhileTheSessionIsBeingCreatedDeletesItWhenTheAnswerArrivesAndTheSendIsNotPermanent() {
+        alvaria.answerSession(new MockResponse.Builder().code(201).setHeader("Content-Type", "application/json")
+                                      .body("{\"sessionId\":\"late-1\"}").headersDelay(1, TimeUnit.SECONDS).build());
+        CompletableFuture<Exchange> send = template.asyncSend(URI, exchange -> exchange.getMessage().setBody("hi"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> alvaria.sessionRequests().size() == 1);
+
+        context.stop();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(alvaria.sessionRequests())
+                .extracting(r -> r.getMethod() + " " + r.getHeaders().get("via-client-sessionid"))
+                .containsExactly("POST null", "DELETE late-1"));
+        Exception failure = send.join().getException();
+        assertThat(failure).isNotNull().isNotInstanceOf(AlvariaPermanentException.class);
+        assertThat(alvaria.apiRequests()).isEmpty();
+    }
+
+    @Test
+    void aRecreationRacingAnOutstandingPollStillGetsItsSessionPolled() {
+        send(URI, "start");
+        alvaria.holdPolls();
+        await().atMost(Duration.ofSeconds(10)).until(() -> alvaria.heldPolls() == 1);
+        alvaria.answerApi(MockAlvaria.json(404, SESSION_GONE));
+        assertThat(send(URI, "recreates").getException()).isNull();
+        alvaria.answerPollOf("managed-1", MockAlvaria.json(404, SESSION_GONE));
+
+        alvaria.releasePolls();
+
+        await().atMost(Duration.ofSeconds(6)).untilAsserted(() -> assertThat(alvaria.pollRequests())
+                .extracting(r -> r.getHeaders().get("via-client-sessionid")).contains("managed-2"));
+        assertThat(alvaria.sessionRequests()).filteredOn(r -> r.getMethod().equals("POST")).hasSize(2);
+    }
 
     @Test
     void theFirstSendCreatesTheSessionAndEverySendUsesIt() throws Exception {

@@ -3,9 +3,12 @@ package io.github.camelalvaria.messaging;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +45,14 @@ final class MockAlvaria implements AutoCloseable {
     private final List<RecordedRequest> pollRequests = new CopyOnWriteArrayList<>();
     private final List<RecordedRequest> acknowledgements = new CopyOnWriteArrayList<>();
     private final AtomicInteger createdSessions = new AtomicInteger();
-    private final AtomicInteger pollsInProgress = new AtomicInteger();
+    private final Map<String, AtomicInteger> pollsInProgress = new ConcurrentHashMap<>();
     private final AtomicInteger concurrentPolls = new AtomicInteger();
+    private final Map<String, BlockingQueue<MockResponse>> pollAnswersOf = new ConcurrentHashMap<>();
+    /** Events every poll returns until they are acknowledged, as a session with requireAcknowledgement does. */
+    private final Map<String, String> unacknowledged = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+    private volatile CountDownLatch pollGate = new CountDownLatch(0);
+    private final AtomicInteger heldPolls = new AtomicInteger();
 
     MockAlvaria() throws IOException {
         server.setDispatcher(new Dispatcher() {
@@ -66,6 +75,7 @@ final class MockAlvaria implements AutoCloseable {
                 }
                 if (path.endsWith("/streaming/events/acknowledge")) {
                     acknowledgements.add(request);
+                    unacknowledged.keySet().removeIf(id -> request.getBody().utf8().contains("\"" + id + "\""));
                     return new MockResponse.Builder().code(204).build();
                 }
                 if (path.endsWith("/streaming/events")) {
@@ -81,19 +91,36 @@ final class MockAlvaria implements AutoCloseable {
     }
 
     private MockResponse poll(RecordedRequest request) {
-        pollRequests.add(request);
-        if (pollsInProgress.incrementAndGet() > 1) {
+        String session = String.valueOf(request.getHeaders().get("via-client-sessionid"));
+        AtomicInteger inProgress = pollsInProgress.computeIfAbsent(session, s -> new AtomicInteger());
+        if (inProgress.incrementAndGet() > 1) {
             concurrentPolls.incrementAndGet();
         }
+        pollRequests.add(request);
         try {
+            CountDownLatch gate = pollGate;
+            if (gate.getCount() > 0) {
+                heldPolls.incrementAndGet();
+                gate.await(10, TimeUnit.SECONDS);
+                heldPolls.decrementAndGet();
+            }
+            if (!unacknowledged.isEmpty()) {
+                unacknowledged.keySet().forEach(id -> deliveries.computeIfAbsent(id, i -> new AtomicInteger())
+                        .incrementAndGet());
+                return json(200, "{\"events\":[" + String.join(",", unacknowledged.values()) + "]}");
+            }
             // a long poll: held until an answer is scripted, or answered empty after a short wait
-            MockResponse scripted = pollAnswers.poll(100, TimeUnit.MILLISECONDS);
+            BlockingQueue<MockResponse> own = pollAnswersOf.get(session);
+            MockResponse scripted = own != null ? own.poll() : null;
+            if (scripted == null) {
+                scripted = pollAnswers.poll(100, TimeUnit.MILLISECONDS);
+            }
             return scripted != null ? scripted : json(200, "{\"events\":[]}");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return json(200, "{\"events\":[]}");
         } finally {
-            pollsInProgress.decrementAndGet();
+            inProgress.decrementAndGet();
         }
     }
 
@@ -123,6 +150,36 @@ final class MockAlvaria implements AutoCloseable {
         pollAnswers.addAll(List.of(answers));
     }
 
+    /** The next polls of this session get these answers (before the answers for any session). */
+    void answerPollOf(String sessionId, MockResponse... answers) {
+        pollAnswersOf.computeIfAbsent(sessionId, s -> new LinkedBlockingQueue<>()).addAll(List.of(answers));
+    }
+
+    /** Every poll returns this event (it has an eventId) until an acknowledgement names it. */
+    void deliverUntilAcknowledged(String eventId, String eventJson) {
+        unacknowledged.put(eventId, eventJson);
+    }
+
+    /** How many polls returned this event (of {@link #deliverUntilAcknowledged}). */
+    int deliveries(String eventId) {
+        AtomicInteger count = deliveries.get(eventId);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Polls that arrive from now on are held (at most 10 s) until {@link #releasePolls()}. */
+    void holdPolls() {
+        pollGate = new CountDownLatch(1);
+    }
+
+    void releasePolls() {
+        pollGate.countDown();
+    }
+
+    /** How many polls wait for {@link #releasePolls()}. */
+    int heldPolls() {
+        return heldPolls.get();
+    }
+
     /** POSTs and DELETEs of the streaming session, in order. */
     List<RecordedRequest> sessionRequests() {
         return sessionRequests;
@@ -136,7 +193,7 @@ final class MockAlvaria implements AutoCloseable {
         return acknowledgements;
     }
 
-    /** How often a poll arrived while another was in progress: must stay 0. */
+    /** How often a poll arrived while another of the same session was in progress: must stay 0. */
     int concurrentPolls() {
         return concurrentPolls.get();
     }

@@ -128,7 +128,8 @@ public final class MessagingClient {
                     }
                     AlvariaMessagingException failure
                             = failures.fromResponse(operation, "POST", uri, response, apiKey, token);
-                    if (mayRecreateSession && StreamingSession.saysSessionIsGone(failure)) {
+                    // only a session known to be gone is re-created: a 410 for an ended interaction is the message's
+                    if (mayRecreateSession && managedSession.isGone(sessionId, failure)) {
                         managedSession.dropped(sessionId);
                         return managedSession.id().thenCompose(
                                 newSession -> attempt(call, target, json, newSession, mayRenewToken, false));

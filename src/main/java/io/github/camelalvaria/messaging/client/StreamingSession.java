@@ -3,21 +3,28 @@ package io.github.camelalvaria.messaging.client;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.camelalvaria.messaging.AlvariaMessagingException;
 import io.github.camelalvaria.messaging.AlvariaRetryableException;
+import org.apache.camel.support.service.ServiceSupport;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
@@ -29,18 +36,93 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The streaming session the component manages when no session id is configured: created on first need, kept alive by
- * exactly one long poll of its events at a time, created again (once, however many sends find out at the same moment)
- * when the server has dropped it, and deleted when the last endpoint using it stops.
+ * The streaming session the component manages when no session id is configured, as a Camel service: created on first
+ * need, kept alive by exactly one long poll of its events at a time, created again (once, however many sends find out
+ * at the same moment) when the server has dropped it, and deleted on the server when it is given up or stopped.
+ * <p>
+ * Polling. While the session lives and may be polled, exactly one poll is in flight or scheduled: every end of a poll
+ * schedules the next, whatever happened to the session meanwhile. A session that events consumers have started on is
+ * polled only while every one of them is running, so a stopped or suspended route takes nothing off the platform; a
+ * session only producers use is polled to keep it alive, and its events are discarded. The poll runs on no consumer's
+ * thread: events are handed to the consumers ({@link Subscriber}), which run their routes on their own threads. While
+ * a batch is out with them the next poll waits for it, but at most {@link #keepAliveMillis}, so a slow route never lets
+ * the session expire and never delays another session.
+ * <p>
+ * Acknowledgement. An event is out until every running consumer that accepts its type has settled it; it is
+ * acknowledged (with requireAcknowledgement) only when all of them processed it successfully. While it is out, the
+ * server's redeliveries of it are ignored, so a keep-alive poll never hands it out twice.
  * <p>
  * The v2 request and event bodies are not in the API reference: the create body carries the configurable fields below,
  * and answers are read leniently (unknown fields ignored; events as a JSON array or as the first array inside an
  * object).
  */
-public final class StreamingSession {
+public final class StreamingSession extends ServiceSupport {
 
     /** How the session is created. */
     public record Settings(int inactivityDelaySeconds, int maxEvents, boolean requireAcknowledgement) {
+    }
+
+    /** An events consumer of the session. */
+    public interface Subscriber {
+
+        /**
+         * What stays the same when the subscriber is replaced by a new one for the same purpose (its route's id: Camel
+         * creates a new consumer when a stopped route starts again).
+         */
+        Object key();
+
+        /** Whether this subscriber takes events of this type ({@code null}: the event names none). */
+        boolean accepts(String type);
+
+        /** Hands one event over and returns at once; the subscriber settles the delivery exactly once. */
+        void deliver(JsonNode event, Delivery delivery);
+
+        /** Polling or creating the session failed (it is tried again by the session). */
+        void failed(String what, Throwable failure);
+    }
+
+    /** One event handed to one subscriber. */
+    public final class Delivery {
+
+        private final Tracked tracked;
+        private final AtomicBoolean settled = new AtomicBoolean();
+
+        private Delivery(Tracked tracked) {
+            this.tracked = tracked;
+        }
+
+        /** The subscriber is done with the event: {@code processed} when its route succeeded. Only the first counts. */
+        public void settle(boolean processed) {
+            if (settled.compareAndSet(false, true)) {
+                StreamingSession.this.settle(tracked, processed);
+            }
+        }
+    }
+
+    /** One event of a batch, out with {@code remaining} subscribers. */
+    private static final class Tracked {
+        final String eventId;
+        final Batch batch;
+        int remaining;
+        boolean failed;
+
+        Tracked(String eventId, Batch batch, int remaining) {
+            this.eventId = eventId;
+            this.batch = batch;
+            this.remaining = remaining;
+        }
+    }
+
+    /** One poll's events while they are out; acknowledged together when the last is settled. */
+    private static final class Batch {
+        final String sessionId;
+        final List<String> eventIds = new ArrayList<>();
+        final List<String> processed = new ArrayList<>();
+        int unsettled;
+
+        Batch(String sessionId) {
+            this.sessionId = sessionId;
+        }
     }
 
     static final String OPERATION = "streamingSession";
@@ -48,6 +130,9 @@ public final class StreamingSession {
     /** A server that answers a long poll at once, with nothing, is not polled again sooner than this. */
     private static final long MIN_EMPTY_POLL_INTERVAL_MILLIS = 1000;
     private static final long CREATE_RETRY_SECONDS = 5;
+    /** How many given-up session ids are remembered, to recognise a send's failure caused by one of them. */
+    private static final int REMEMBERED_GONE = 16;
+    private static final Set<Integer> GONE_STATUSES = Set.of(400, 401, 403, 404, 410);
     private static final Logger LOG = LoggerFactory.getLogger(StreamingSession.class);
 
     private final CloseableHttpAsyncClient http;
@@ -62,23 +147,38 @@ public final class StreamingSession {
     private final ScheduledExecutorService scheduler;
     private final RequestConfig requestConfig;
     private final RequestConfig pollConfig;
-    private final List<Consumer<List<JsonNode>>> listeners = new ArrayList<>();
+    private final Duration stopTimeout;
+    /** The longest a poll waits for the consumers to finish a batch: a third of the session's inactivityDelay. */
+    private final long keepAliveMillis;
 
     private final SingleFlight<String> creations = new SingleFlight<>();
     private final AtomicLong creationCount = new AtomicLong();
     private volatile Outcome lastOutcome;
 
+    // guarded by this
     private String current;
-    private boolean polling;
-    private boolean stopped;
+    private boolean closed;
+    private CompletableFuture<String> creating;
+    private boolean pollInFlight;
+    private ScheduledFuture<?> nextPoll;
+    private int pollFailuresInRow;
+    /** The consumers that started and are not detached, by {@link Subscriber#key()}, and whether each runs now. */
+    private final Map<Object, Attached> subscribers = new LinkedHashMap<>();
+    private final Map<String, Tracked> outstanding = new HashMap<>();
+    private int batchesOut;
+    /** Events polled while not every consumer ran: delivered when they all run again. */
+    private final List<JsonNode> parked = new ArrayList<>();
+    private String parkedSessionId;
+    private final Set<String> givenUp = new LinkedHashSet<>();
 
     /**
      * @param organizationUrl e.g. {@code https://acme.via.aspect-cloud.net/via/v2/organizations/acme}
+     * @param stopTimeout     how long stopping waits for the session's deletion (and a creation under way)
      */
     public StreamingSession(
             CloseableHttpAsyncClient http, AccessTokenSource tokens, String organizationUrl, String apiKey,
             Settings settings, Duration requestTimeout, ObjectMapper mapper, FailureMapper failures,
-            ScheduledExecutorService scheduler) {
+            ScheduledExecutorService scheduler, Duration stopTimeout) {
         this.http = http;
         this.tokens = tokens;
         this.sessionUrl = organizationUrl + "/streaming/session";
@@ -89,34 +189,71 @@ public final class StreamingSession {
         this.mapper = mapper;
         this.failures = failures;
         this.scheduler = scheduler;
+        this.stopTimeout = stopTimeout;
         this.requestConfig = RequestConfig.custom().setResponseTimeout(Timeout.of(requestTimeout)).build();
         // a server holds a long poll at most until the session would expire: longer silence means a dead connection
         this.pollConfig = RequestConfig.custom()
                 .setResponseTimeout(Timeout.ofSeconds(settings.inactivityDelaySeconds())).build();
+        this.keepAliveMillis = Math.max(1000L, settings.inactivityDelaySeconds() * 1000L / 3);
     }
 
     /** The live session's id, creating the session when there is none. */
-    public synchronized CompletableFuture<String> id() {
-        if (stopped) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the streaming session is stopped"));
+    public CompletableFuture<String> id() {
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.failedFuture(stoppedBeforeUse());
+            }
+            if (current != null) {
+                return CompletableFuture.completedFuture(current);
+            }
         }
-        if (current != null) {
-            return CompletableFuture.completedFuture(current);
-        }
-        return creations.get(() -> create().whenComplete((id, failure) -> {
+        return creations.get(() -> {
+            CompletableFuture<String> creation = new CompletableFuture<>();
             synchronized (this) {
-                if (id != null) {
-                    current = id;
+                if (closed) {
+                    return CompletableFuture.failedFuture(stoppedBeforeUse());
                 }
+                // before the request goes out, so that a stop from now on deletes what it creates
+                creating = creation;
             }
-            lastOutcome = failure == null ? Outcome.success() : Outcome.failure(failure);
+            create().whenComplete((id, failure) -> {
+                if (failure != null) {
+                    creation.completeExceptionally(AsyncHttp.unwrap(failure));
+                } else {
+                    creation.complete(id);
+                }
+            });
+            return creation.handle(this::created);
+        });
+    }
+
+    private String created(String id, Throwable failure) {
+        synchronized (this) {
+            creating = null;
+            if (closed) {
+                // stop() deletes the session this creation made
+                throw new CompletionException(stoppedBeforeUse());
+            }
             if (failure == null) {
-                creationCount.incrementAndGet();
-                pollSoon(0);
-            } else {
-                retryCreationForListeners();
+                current = id;
             }
-        }));
+        }
+        lastOutcome = failure == null ? Outcome.success() : Outcome.failure(failure);
+        if (failure != null) {
+            notifySubscribers("Creating the Alvaria streaming session failed", AsyncHttp.unwrap(failure));
+            retryCreationForSubscribers();
+            throw new CompletionException(AsyncHttp.unwrap(failure));
+        }
+        creationCount.incrementAndGet();
+        schedulePoll(0);
+        return id;
+    }
+
+    /** A message that waited for a session the component stopped was never sent: worth sending again later. */
+    private AlvariaRetryableException stoppedBeforeUse() {
+        return new AlvariaRetryableException(
+                OPERATION + " failed: the streaming session was stopped before the message was sent", OPERATION,
+                sessionUrl, 0, null, Map.of(), null, null, null, null);
     }
 
     /** How the last attempt to create the session ended; empty before the first. */
@@ -129,23 +266,47 @@ public final class StreamingSession {
         return creationCount.get();
     }
 
-    /** The server said {@code id} is gone: the next {@link #id()} creates a new session (unless one already has). */
-    public synchronized void dropped(String id) {
-        if (id != null && id.equals(current)) {
-            LOG.info("The streaming session was dropped by the server; creating a new one");
-            current = null;
+    /**
+     * The session {@code id} is given up (the server said it is gone): it is deleted on the server, should it still
+     * be there, and the next {@link #id()} creates a new session (unless one already has).
+     */
+    public void dropped(String id) {
+        boolean wasCurrent;
+        synchronized (this) {
+            wasCurrent = id != null && id.equals(current);
+            if (wasCurrent) {
+                current = null;
+                givenUp.add(id);
+                if (givenUp.size() > REMEMBERED_GONE) {
+                    givenUp.remove(givenUp.iterator().next());
+                }
+            }
+        }
+        if (wasCurrent) {
+            LOG.info("The streaming session was dropped by the server; deleting it and creating a new one");
+            delete(id);
         }
     }
 
-    /** Whether a failed answer says that the session in it no longer exists. */
-    public static boolean saysSessionIsGone(AlvariaMessagingException failure) {
-        int status = failure.getStatusCode();
-        if (status == 410) {
-            return true;
-        }
-        if (status != 404 && status != 401 && status != 403 && status != 400) {
+    /**
+     * Whether a send's failed answer means that its session {@code id} no longer exists: the answer says so (a 4xx
+     * whose error names the session), or the component already gave that session up (its own poll was told so).
+     * Anything else, 410 for an ended interaction included, is the message's own failure.
+     */
+    public boolean isGone(String id, AlvariaMessagingException failure) {
+        if (!GONE_STATUSES.contains(failure.getStatusCode())) {
             return false;
         }
+        synchronized (this) {
+            if (givenUp.contains(id)) {
+                return true;
+            }
+        }
+        return namesTheSession(failure);
+    }
+
+    /** Whether a failed answer's error names the session as what is wrong. */
+    static boolean namesTheSession(AlvariaMessagingException failure) {
         return failure.getErrorResponse().map(error -> mentionsSession(error.message())
                 || error.errors().stream().anyMatch(detail -> mentionsSession(detail.scope())
                         || mentionsSession(detail.reason()) || mentionsSession(detail.message())))
@@ -153,26 +314,286 @@ public final class StreamingSession {
     }
 
     /**
-     * Receives each non-empty batch of events, in order, on the session's scheduler thread (never an HTTP I/O thread,
-     * so a route may send through the same client); the next poll starts when every listener has returned.
+     * A consumer started (or resumed): it receives events from now on, and the session is created if need be. From
+     * now until it {@linkplain #detach detaches}, the session is polled only while it runs.
      */
-    public synchronized void addListener(Consumer<List<JsonNode>> listener) {
-        listeners.add(listener);
+    public void subscribe(Subscriber subscriber) {
+        synchronized (this) {
+            subscribers.put(subscriber.key(), new Attached(subscriber, true));
+        }
+        id().exceptionally(failure -> {
+            LOG.warn("The streaming session could not be created yet; it is tried again in {} s: {}",
+                     CREATE_RETRY_SECONDS, AsyncHttp.unwrap(failure).getMessage());
+            return null;
+        });
+        resumePolling();
     }
 
-    public synchronized void removeListener(Consumer<List<JsonNode>> listener) {
-        listeners.remove(listener);
+    /** A consumer stopped (or was suspended): the session is not polled until it runs again (or detaches). */
+    public synchronized void pause(Subscriber subscriber) {
+        subscribers.computeIfPresent(subscriber.key(), (key, attached) -> attached.subscriber() == subscriber
+                ? new Attached(subscriber, false) : attached);
+    }
+
+    /** A consumer is gone for good (its route was removed): the session no longer waits for it. */
+    public void detach(Subscriber subscriber) {
+        synchronized (this) {
+            subscribers.computeIfPresent(subscriber.key(),
+                                         (key, attached) -> attached.subscriber() == subscriber ? null : attached);
+        }
+        resumePolling();
+    }
+
+    /** Whether the session is polled now: it lives, nothing is parked, and every events consumer runs. */
+    private boolean mayPoll() {
+        return !closed && current != null && parked.isEmpty() && mayDeliver();
+    }
+
+    private boolean mayDeliver() {
+        return subscribers.values().stream().allMatch(Attached::running);
+    }
+
+    private List<Subscriber> running() {
+        return subscribers.values().stream().filter(Attached::running).map(Attached::subscriber).toList();
+    }
+
+    /** Delivers what was parked once every consumer runs, then polls. */
+    private void resumePolling() {
+        List<JsonNode> events;
+        String sessionId;
+        synchronized (this) {
+            if (!closed && !parked.isEmpty() && subscribers.isEmpty()) {
+                // the last consumer was removed: nobody will take them, as in a session only producers use
+                LOG.debug("Discarded {} events: no events route uses this streaming session", parked.size());
+                parked.clear();
+            }
+            if (closed || parked.isEmpty() || !mayDeliver()) {
+                events = List.of();
+                sessionId = null;
+            } else {
+                events = List.copyOf(parked);
+                sessionId = parkedSessionId;
+                parked.clear();
+            }
+        }
+        if (!events.isEmpty()) {
+            dispatch(sessionId, events);
+        }
+        schedulePoll(0);
     }
 
     /**
-     * Acknowledges processed events (sessions created with requireAcknowledgement); a failure only logs, and the
-     * server delivers those events again. The future completes either way, when the answer is in.
+     * Schedules the next poll unless one is in flight or scheduled: never two polls on one session. While a batch is
+     * out with the consumers the poll waits for it ({@link #pollNowIfWaiting}), at most {@link #keepAliveMillis}.
      */
-    public CompletableFuture<Void> acknowledge(List<String> eventIds) {
+    private void schedulePoll(long delayMillis) {
+        synchronized (this) {
+            if (pollInFlight || nextPoll != null || !mayPoll()) {
+                return;
+            }
+            long delay = batchesOut > 0 ? Math.max(delayMillis, keepAliveMillis) : delayMillis;
+            try {
+                nextPoll = scheduler.schedule(this::poll, delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException componentStopping) {
+                nextPoll = null;
+            }
+        }
+    }
+
+    /** The consumers finished a batch: a poll waiting for that starts now. */
+    private void pollNowIfWaiting() {
+        synchronized (this) {
+            if (nextPoll == null || batchesOut > 0 || !nextPoll.cancel(false)) {
+                return;
+            }
+            nextPoll = null;
+        }
+        schedulePoll(0);
+    }
+
+    private void poll() {
         String id;
         synchronized (this) {
+            nextPoll = null;
+            if (!mayPoll()) {
+                return;
+            }
             id = current;
+            pollInFlight = true;
         }
+        long started = System.nanoTime();
+        tokens.token(http)
+                .thenCompose(token -> AsyncHttp.execute(http, apiHeaders.request(
+                                SimpleRequestBuilder.get(eventsUrl), token, id, pollConfig))
+                        .thenApply(response -> Map.entry(token, response)))
+                .whenCompleteAsync((answer, failure) -> {
+                    long nextDelay = MIN_EMPTY_POLL_INTERVAL_MILLIS;
+                    try {
+                        nextDelay = polled(id, answer == null ? null : answer.getKey(),
+                                           answer == null ? null : answer.getValue(), failure, started);
+                    } catch (RuntimeException unexpected) {
+                        // the poller must never die
+                        LOG.warn("Handling a poll of the streaming session failed: {}", unexpected.toString());
+                    } finally {
+                        synchronized (this) {
+                            pollInFlight = false;
+                        }
+                        schedulePoll(nextDelay);
+                    }
+                }, scheduler);
+    }
+
+    /** @return the wait before the next poll */
+    private long polled(String id, String token, SimpleHttpResponse response, Throwable failure, long started) {
+        synchronized (this) {
+            if (closed) {
+                return 0;
+            }
+        }
+        AlvariaMessagingException problem;
+        if (failure != null) {
+            Throwable cause = AsyncHttp.unwrap(failure);
+            // a failed token request is already typed
+            problem = cause instanceof AlvariaMessagingException typed ? typed
+                    : failures.fromTransport(OPERATION, "GET", eventsUrl, cause);
+        } else if (response.getCode() >= 200 && response.getCode() <= 299) {
+            synchronized (this) {
+                pollFailuresInRow = 0;
+            }
+            List<JsonNode> events = events(response);
+            handle(id, events);
+            long elapsed = (System.nanoTime() - started) / 1_000_000;
+            return events.isEmpty() ? Math.max(0, MIN_EMPTY_POLL_INTERVAL_MILLIS - elapsed) : 0;
+        } else {
+            problem = failures.fromResponse(OPERATION, "GET", eventsUrl, response, apiKey, token);
+            // a poll names nothing but its session: Not Found or Gone is about the session
+            if (response.getCode() == 404 || response.getCode() == 410
+                || GONE_STATUSES.contains(response.getCode()) && namesTheSession(problem)) {
+                dropped(id);
+                id().exceptionally(creationFailure -> null);
+                return 0;
+            }
+            if (response.getCode() == 401) {
+                tokens.reject(token);
+            }
+        }
+        long backoff;
+        synchronized (this) {
+            pollFailuresInRow++;
+            backoff = Math.min(1000L << Math.min(pollFailuresInRow - 1, 10), MAX_POLL_BACKOFF.toMillis());
+        }
+        LOG.warn("Polling the streaming session's events failed, next poll in {} ms: {}", backoff,
+                 problem.getMessage());
+        notifySubscribers("Polling the Alvaria streaming session failed", problem);
+        return backoff;
+    }
+
+    /** A polled batch: handed to the consumers, parked while not all of them run, discarded when there are none. */
+    private void handle(String sessionId, List<JsonNode> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            if (subscribers.isEmpty()) {
+                LOG.debug("Discarded {} events: no events route uses this streaming session", events.size());
+                return;
+            }
+            if (!mayDeliver() || !parked.isEmpty()) {
+                parked.addAll(events);
+                parkedSessionId = sessionId;
+                return;
+            }
+        }
+        dispatch(sessionId, events);
+    }
+
+    private record Attached(Subscriber subscriber, boolean running) {
+    }
+
+    private record Handoff(Subscriber subscriber, JsonNode event, Delivery delivery) {
+    }
+
+    private void dispatch(String sessionId, List<JsonNode> events) {
+        Batch batch = new Batch(sessionId);
+        List<Handoff> handoffs = new ArrayList<>();
+        synchronized (this) {
+            for (JsonNode event : events) {
+                if (!event.isObject()) {
+                    LOG.warn("Skipped a malformed event: a JSON {} where an object was expected", event.getNodeType());
+                    continue;
+                }
+                String eventId = text(event, "eventId");
+                if (eventId != null && outstanding.containsKey(eventId)) {
+                    LOG.debug("Event {} delivered again while it is being processed: ignored", eventId);
+                    continue;
+                }
+                String type = text(event, "type");
+                List<Subscriber> takers = running().stream().filter(subscriber -> subscriber.accepts(type)).toList();
+                if (takers.isEmpty()) {
+                    // no route wants it: done with
+                    if (eventId != null) {
+                        batch.processed.add(eventId);
+                    }
+                    continue;
+                }
+                Tracked tracked = new Tracked(eventId, batch, takers.size());
+                batch.unsettled++;
+                if (eventId != null) {
+                    outstanding.put(eventId, tracked);
+                    batch.eventIds.add(eventId);
+                }
+                takers.forEach(subscriber -> handoffs.add(new Handoff(subscriber, event, new Delivery(tracked))));
+            }
+            batchesOut++;
+        }
+        for (Handoff handoff : handoffs) {
+            try {
+                handoff.subscriber().deliver(handoff.event(), handoff.delivery());
+            } catch (RuntimeException e) {
+                LOG.warn("An events consumer refused an event: {}", e.toString());
+                handoff.delivery().settle(false);
+            }
+        }
+        if (handoffs.isEmpty()) {
+            finish(batch);
+        }
+    }
+
+    private void settle(Tracked tracked, boolean processed) {
+        Batch done = null;
+        synchronized (this) {
+            tracked.failed |= !processed;
+            if (--tracked.remaining > 0) {
+                return;
+            }
+            if (!tracked.failed && tracked.eventId != null) {
+                tracked.batch.processed.add(tracked.eventId);
+            }
+            if (--tracked.batch.unsettled == 0) {
+                done = tracked.batch;
+            }
+        }
+        if (done != null) {
+            finish(done);
+        }
+    }
+
+    /** Every event of the batch is settled: acknowledge what every consumer processed, then let the next poll go. */
+    private void finish(Batch batch) {
+        CompletableFuture<Void> acknowledged = settings.requireAcknowledgement() && !batch.processed.isEmpty()
+                ? acknowledge(batch.sessionId, batch.processed) : CompletableFuture.completedFuture(null);
+        // the ids stay outstanding until the server has the acknowledgement, so a poll meanwhile cannot hand them out
+        acknowledged.whenComplete((ignored, failure) -> {
+            synchronized (this) {
+                batch.eventIds.forEach(outstanding::remove);
+                batchesOut--;
+            }
+            pollNowIfWaiting();
+        });
+    }
+
+    /** A failure only logs: the server delivers those events again. Completes either way, when the answer is in. */
+    private CompletableFuture<Void> acknowledge(String sessionId, List<String> eventIds) {
         byte[] body;
         try {
             body = mapper.writeValueAsBytes(Map.of("eventIds", eventIds));
@@ -183,51 +604,105 @@ public final class StreamingSession {
         return tokens.token(http)
                 .thenCompose(token -> AsyncHttp.execute(http, apiHeaders.request(
                         SimpleRequestBuilder.post(eventsUrl + "/acknowledge").setBody(body, ContentType.APPLICATION_JSON),
-                        token, id, requestConfig)))
+                        token, sessionId, requestConfig)))
                 .handle((response, failure) -> {
                     if (failure != null || response.getCode() >= 300) {
                         LOG.warn("Acknowledging {} events failed ({}): the server delivers them again",
-                                 eventIds.size(), failure != null ? failure.getClass().getSimpleName()
+                                 eventIds.size(), failure != null ? AsyncHttp.unwrap(failure).getClass().getSimpleName()
                                          : "HTTP " + response.getCode());
                     }
                     return null;
                 });
     }
 
-    /** Stops polling and deletes the session on the server. */
-    public CompletableFuture<Void> stop() {
-        String id;
+    private void notifySubscribers(String what, Throwable failure) {
+        List<Subscriber> receivers;
         synchronized (this) {
-            stopped = true;
+            receivers = closed ? List.of() : running();
+        }
+        receivers.forEach(subscriber -> subscriber.failed(what, failure));
+    }
+
+    /** An events consumer waits for no send: without a session it would never hear anything, so try again. */
+    private void retryCreationForSubscribers() {
+        synchronized (this) {
+            if (closed || subscribers.isEmpty()) {
+                return;
+            }
+        }
+        try {
+            scheduler.schedule(() -> id().exceptionally(failure -> null), CREATE_RETRY_SECONDS, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException componentStopping) {
+            // nothing left to poll for
+        }
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        synchronized (this) {
+            closed = false;
+        }
+    }
+
+    /**
+     * Stops polling and deletes the session on the server, a session whose creation is still under way included (it
+     * is deleted when the answer arrives); waits for that at most the stop timeout.
+     */
+    @Override
+    protected void doStop() throws Exception {
+        String id;
+        CompletableFuture<String> creation;
+        int parkedEvents;
+        synchronized (this) {
+            closed = true;
             id = current;
             current = null;
+            creation = creating;
+            if (nextPoll != null) {
+                nextPoll.cancel(false);
+                nextPoll = null;
+            }
+            parkedEvents = parked.size();
+            parked.clear();
+            subscribers.clear();
         }
-        if (id == null) {
-            return CompletableFuture.completedFuture(null);
+        if (parkedEvents > 0) {
+            LOG.warn("Stopped the streaming session with {} events no route took{}", parkedEvents,
+                     settings.requireAcknowledgement() ? ": unacknowledged, the server delivers them again"
+                             : ": they are lost (requireAcknowledgement=false)");
         }
+        List<CompletableFuture<Void>> deletions = new ArrayList<>();
+        if (id != null) {
+            deletions.add(delete(id));
+        }
+        if (creation != null) {
+            deletions.add(creation.handle((created, failure) -> created)
+                    .thenCompose(created -> created != null ? delete(created) : CompletableFuture.completedFuture(null)));
+        }
+        try {
+            CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new))
+                    .get(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception timedOutOrFailed) {
+            LOG.warn("The streaming session was not deleted in time: {}", timedOutOrFailed.toString());
+        }
+    }
+
+    /** Deletes a session on the server; a failure only logs (the server drops it after its inactivityDelay). */
+    private CompletableFuture<Void> delete(String id) {
         return tokens.token(http)
                 .thenCompose(token -> AsyncHttp.execute(http, apiHeaders.request(
                         SimpleRequestBuilder.delete(sessionUrl), token, id, requestConfig)))
                 .handle((response, failure) -> {
                     if (failure != null || response.getCode() >= 300) {
-                        LOG.warn("Deleting the streaming session failed ({}); the server drops it after {} s",
-                                 failure != null ? failure.getClass().getSimpleName() : "HTTP " + response.getCode(),
+                        LOG.warn("Deleting a streaming session failed ({}); the server drops it after {} s",
+                                 failure != null ? AsyncHttp.unwrap(failure).getClass().getSimpleName()
+                                         : "HTTP " + response.getCode(),
                                  settings.inactivityDelaySeconds());
                     } else {
-                        LOG.info("Deleted the streaming session");
+                        LOG.info("Deleted a streaming session");
                     }
                     return null;
                 });
-    }
-
-    /** An events consumer waits for no send: without a session it would never hear anything, so try again. */
-    private void retryCreationForListeners() {
-        synchronized (this) {
-            if (stopped || listeners.isEmpty()) {
-                return;
-            }
-        }
-        scheduler.schedule(() -> id().exceptionally(failure -> null), CREATE_RETRY_SECONDS, TimeUnit.SECONDS);
     }
 
     private CompletableFuture<String> create() {
@@ -274,77 +749,6 @@ public final class StreamingSession {
         }
     }
 
-    /** Starts the next poll unless one is running: never two polls on one session. */
-    private void pollSoon(long delayMillis) {
-        synchronized (this) {
-            if (polling || stopped) {
-                return;
-            }
-            polling = true;
-        }
-        if (delayMillis == 0) {
-            poll(0);
-        } else {
-            scheduler.schedule(() -> poll(delayMillis), delayMillis, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** @param lastBackoffMillis the wait before this poll, doubled after each failure in a row */
-    private void poll(long lastBackoffMillis) {
-        String id;
-        synchronized (this) {
-            id = current;
-            if (stopped || id == null) {
-                polling = false;
-                return;
-            }
-        }
-        long started = System.nanoTime();
-        tokens.token(http)
-                .thenCompose(token -> AsyncHttp.execute(http, apiHeaders.request(
-                                SimpleRequestBuilder.get(eventsUrl), token, id, pollConfig))
-                        .thenApplyAsync(response -> {
-                            if (response.getCode() >= 200 && response.getCode() <= 299) {
-                                List<JsonNode> events = events(response);
-                                deliver(events);
-                                long elapsed = (System.nanoTime() - started) / 1_000_000;
-                                return events.isEmpty() ? Math.max(0, MIN_EMPTY_POLL_INTERVAL_MILLIS - elapsed) : 0L;
-                            }
-                            AlvariaMessagingException failure
-                                    = failures.fromResponse(OPERATION, "GET", eventsUrl, response, apiKey, token);
-                            if (saysSessionIsGone(failure)) {
-                                dropped(id);
-                                return -1L;
-                            }
-                            if (response.getCode() == 401) {
-                                tokens.reject(token);
-                            }
-                            throw new CompletionException(failure);
-                        }, scheduler))
-                .whenComplete((outcome, failure) -> {
-                    synchronized (this) {
-                        polling = false;
-                        if (stopped) {
-                            return;
-                        }
-                    }
-                    if (outcome != null && outcome < 0) {
-                        // the next id() creates the session and starts polling it
-                        id().exceptionally(creationFailure -> {
-                            LOG.warn("Re-creating the streaming session failed: {}", creationFailure.getMessage());
-                            return null;
-                        });
-                    } else if (failure != null) {
-                        long backoff = Math.min(Math.max(1000, lastBackoffMillis * 2), MAX_POLL_BACKOFF.toMillis());
-                        LOG.warn("Polling the streaming session's events failed, next poll in {} ms: {}", backoff,
-                                 failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage());
-                        pollSoon(backoff);
-                    } else {
-                        pollSoon(outcome);
-                    }
-                });
-    }
-
     private List<JsonNode> events(SimpleHttpResponse response) {
         try {
             byte[] body = response.getBodyBytes();
@@ -371,19 +775,9 @@ public final class StreamingSession {
         return events;
     }
 
-    private void deliver(List<JsonNode> events) {
-        List<Consumer<List<JsonNode>>> receivers;
-        synchronized (this) {
-            receivers = stopped || events.isEmpty() ? List.of() : List.copyOf(listeners);
-        }
-        for (Consumer<List<JsonNode>> listener : receivers) {
-            try {
-                listener.accept(events);
-            } catch (RuntimeException e) {
-                // the poller must never die: a listener's failure is its own
-                LOG.warn("An events listener failed: {}", e.toString());
-            }
-        }
+    private static String text(JsonNode event, String field) {
+        JsonNode value = event.get(field);
+        return value != null && value.isValueNode() && !value.isNull() ? value.asText() : null;
     }
 
     private static boolean mentionsSession(String text) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -26,9 +27,11 @@ import jakarta.jms.Message;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.camelalvaria.messaging.AlvariaMessagingComponent;
 import io.github.camelalvaria.messaging.SecretWatch;
 import io.github.camelalvaria.messaging.simulator.AlvariaSimulator;
 import io.github.camelalvaria.messaging.simulator.Faults;
+import io.github.camelalvaria.messaging.simulator.SessionRecord;
 import io.github.camelalvaria.messaging.simulator.SimulatorRecord;
 import io.github.camelalvaria.messaging.simulator.SimulatorSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -54,7 +57,15 @@ import static org.awaitility.Awaitility.await;
  * drops connections before and after accepting, stalls, refuses tokens and lets them expire mid-run. Every message
  * carries an id; the simulator's record says how often each was delivered, the dead-letter queue and the
  * {@code .failed/} folder which were dead-lettered and why. One message in ten is permanently undeliverable on
- * purpose (an unknown interaction, or a sendUrl whose body is not a URL).
+ * purpose (an unknown interaction, or a sendUrl whose body is not a URL), and one in twenty goes to an interaction that
+ * has ended, which the simulator answers 410 with an error that does not name the session. The producers use the
+ * component's managed streaming session, so a 410 read as "the session is gone" would show as a re-created session.
+ *
+ * <p>The chat-to-file events route runs too (requireAcknowledgement): {@value #EVENTS_PER_MESSAGES} customer message
+ * per ten messages is injected while they are sent, and the route fails (its interaction's folder is blocked by a
+ * file) for the events of one interaction in five until all are injected. Asserted: every event is saved (none
+ * lost), all are acknowledged in the end, and at no sample were more acknowledged than saved (none acknowledged
+ * before its route succeeded).
  *
  * <p>What is asserted is what the bridges guarantee: no message is lost (each is delivered or dead-lettered, and
  * every dead letter says why); a message is delivered more than once, or delivered and dead-lettered, only after an
@@ -72,6 +83,13 @@ class FaultSoakTest {
     /** How many times, spread over the run, every token the simulator issued is made to expire at once. */
     private static final int TOKEN_EXPIRIES = 3;
     private static final Duration BETWEEN_TOKEN_EXPIRIES = Duration.ofSeconds(2);
+    /** Customer messages injected per ten messages sent. */
+    static final int EVENTS_PER_MESSAGES = 1;
+    private static final int EVENTS = Math.max(10, MESSAGES * EVENTS_PER_MESSAGES / 10);
+    private static final String ENDED_INTERACTION_ID = "4323";
+    private static final String CHAT_INTERACTION = "4321";
+    /** The route fails for this interaction's events while its folder is blocked. */
+    private static final String BLOCKED_INTERACTION = "4324";
 
     /** At least 28% of messaging calls faulted; the rest of the faults on top. */
     private static final Faults FAULTS = Faults.NONE
@@ -90,7 +108,9 @@ class FaultSoakTest {
     private static final Path ROOT = Path.of("target/fault-soak");
     private static final Path INBOX = ROOT.resolve("inbox");
     private static final Path DEFAULT_DEAD_LETTERS = ROOT.resolve("dead-letter");
+    private static final Path CHAT_OUT = ROOT.resolve("chat-out");
     private static final Pattern ID = Pattern.compile("soak-[qf]-\\d{6}");
+    private static final Pattern EVENT_ID = Pattern.compile("evt-\\d+");
 
     @RegisterExtension
     static final SecretWatch SECRETS = new SecretWatch();
@@ -101,6 +121,8 @@ class FaultSoakTest {
 
     private final ObjectMapper json = new ObjectMapper();
     private int tokenExpiriesDone;
+    private final List<String> injectedEvents = new ArrayList<>();
+    private long mostAcknowledgedOverSaved = Long.MIN_VALUE;
     private long lastTokenExpiry = System.nanoTime();
 
     /** What a message is, which decides how it must end. */
@@ -109,10 +131,20 @@ class FaultSoakTest {
         /** to interaction 9999, which the simulator does not know: 404 */
         UNKNOWN_INTERACTION,
         /** a sendUrl whose body is not a URL: refused by the component before anything is sent */
-        INVALID_URL;
+        INVALID_URL,
+        /** to interaction 4323, which has ended: 410, an error that does not name the session */
+        ENDED_INTERACTION;
 
         boolean permanent() {
-            return this == UNKNOWN_INTERACTION || this == INVALID_URL;
+            return this == UNKNOWN_INTERACTION || this == INVALID_URL || this == ENDED_INTERACTION;
+        }
+
+        String interactionId() {
+            return switch (this) {
+                case UNKNOWN_INTERACTION -> "9999";
+                case ENDED_INTERACTION -> ENDED_INTERACTION_ID;
+                default -> "4321";
+            };
         }
     }
 
@@ -135,9 +167,13 @@ class FaultSoakTest {
                 .withApiKey("soak-api-key-7f3e").withClient("demo-client", "soak-client-secret-91b2");
         SECRETS.secretsOf(tenant);
         simulator = AlvariaSimulator.start(tenant);
+        simulator.addInteraction(ENDED_INTERACTION_ID, "agent-1");
+        simulator.endInteraction(ENDED_INTERACTION_ID);
+        simulator.addInteraction(BLOCKED_INTERACTION, "agent-1");
+        Files.createDirectories(CHAT_OUT);
+        Files.writeString(CHAT_OUT.resolve(BLOCKED_INTERACTION), "a file where the route wants a folder");
         broker = new EmbeddedArtemis();
         Map<String, String> overrides = new HashMap<>();
-        overrides.put("camel.main.routes-include-pattern", "file:routes/queue-to-chat.yaml,file:routes/file-to-chat.yaml");
         overrides.put("alvaria.jms.queue", QUEUE);
         overrides.put("alvaria.jms.dead-letter-queue", DEAD_LETTER_QUEUE);
         overrides.put("alvaria.jms.concurrent-consumers", "24");
@@ -150,6 +186,15 @@ class FaultSoakTest {
         overrides.put("alvaria.redelivery.maximum-redeliveries", Integer.toString(MAXIMUM_REDELIVERIES));
         overrides.put("alvaria.redelivery.initial-delay", "20");
         overrides.put("alvaria.redelivery.maximum-delay", "200");
+        // no session id: the producers share the component's managed session
+        overrides.put("camel.component.alvaria-messaging.session-id", null);
+        overrides.put("camel.main.routes-include-pattern",
+                      "file:routes/queue-to-chat.yaml,file:routes/file-to-chat.yaml,file:routes/chat-to-file.yaml");
+        overrides.put("alvaria.chat-out.enabled", "true");
+        overrides.put("alvaria.chat-out.require-acknowledgement", "true");
+        overrides.put("alvaria.chat-out.folder", CHAT_OUT.toString());
+        overrides.put("camel.component.alvaria-messaging.backoff-delay", "100");
+        overrides.put("camel.component.alvaria-messaging.backoff-max-delay", "400");
         app = new QueueBridgeInstance("soak", broker.url(), simulator, overrides);
     }
 
@@ -169,6 +214,7 @@ class FaultSoakTest {
     @Test
     void everyMessageIsDeliveredOrDeadLetteredWithItsReasonAndDuplicatesOnlyFollowAmbiguousFailures()
             throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> eventsSession().isPresent());
         simulator.setFaults(FAULTS);
         List<Sent> sent = plan();
         long started = System.nanoTime();
@@ -182,8 +228,16 @@ class FaultSoakTest {
             long remaining = broker.messageCount(QUEUE) + filesIn(INBOX).size()
                              + filesIn(INBOX.resolve(".inflight")).size();
             expireTokensAsTheRunProgresses(sent.size() - remaining, sent.size());
+            injectEventsAndCheckTheirAcknowledgements();
             return remaining == 0;
         });
+        while (injectedEvents.size() < EVENTS) {
+            injectEventsAndCheckTheirAcknowledgements();
+        }
+        unblockTheFailingInteraction();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> savedEvents().keySet().containsAll(injectedEvents)
+                        && eventsSession().orElseThrow().eventsAcknowledged() >= injectedEvents.size());
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         simulator.setFaults(Faults.NONE);
 
@@ -202,15 +256,24 @@ class FaultSoakTest {
         long calls = record.acceptedCount() + record.refused().values().stream().mapToLong(Long::longValue).sum()
                 + record.droppedConnections() - ambiguous;
         long onPurpose = sent.stream().filter(message -> message.kind().permanent()).count();
+        Map<String, Long> saved = savedEvents();
+        long acknowledged = eventsSession().orElseThrow().eventsAcknowledged();
+        long eventDeliveries = eventsSession().orElseThrow().eventsDelivered();
+        AlvariaMessagingComponent component = app.context()
+                .getComponent("alvaria-messaging", AlvariaMessagingComponent.class);
         System.out.printf(Locale.ROOT, "Fault soak: sent %d (queue %d, files %d), delivered %d, dead-lettered %d"
                         + " (%d on purpose, %d beaten by faults), duplicates %d, delivered and dead-lettered %d,"
                         + " ambiguous failures %d, faulted calls %.1f%% of %d, token expiries %d, 401s %d,"
-                        + " tokens issued %d, time %.1f s%n",
+                        + " tokens issued %d, 410s %d, sessions created %d (re-created %d), events injected %d,"
+                        + " delivered %d times, saved %d (%d files), acknowledged %d, acknowledged before saved %d,"
+                        + " time %.1f s%n",
                 sent.size(), sent.stream().filter(Sent::viaQueue).count(),
                 sent.stream().filter(message -> !message.viaQueue()).count(), deliveries.size(), deadById.size(),
                 onPurpose, deadById.size() - onPurpose, duplicates, deliveredAndDead.size(), ambiguous,
                 100.0 * faulted / calls, calls, tokenExpiriesDone, record.refused(401), record.tokensIssued(),
-                took.toMillis() / 1000.0);
+                record.refused(410), simulator.sessionsCreated(), component.sessionRecreationCount(),
+                injectedEvents.size(), eventDeliveries, saved.size(), saved.values().stream().mapToLong(Long::longValue).sum(),
+                acknowledged, Math.max(0, mostAcknowledgedOverSaved), took.toMillis() / 1000.0);
 
         // nothing lost, nothing invented, nothing dead-lettered twice
         assertThat(deadLetters).extracting(DeadLetter::id).doesNotHaveDuplicates();
@@ -239,6 +302,12 @@ class FaultSoakTest {
                     assertThat(dead.message()).contains("url");
                     assertThat(deliveries).doesNotContainKey(message.id());
                 }
+                case ENDED_INTERACTION -> {
+                    assertThat(dead).as(message.id()).isNotNull();
+                    assertThat(dead.status() == 410 && "rejected".equals(dead.reason()) || dead.beatenByFaults())
+                            .as("%s", dead).isTrue();
+                    assertThat(deliveries).doesNotContainKey(message.id());
+                }
                 case UNKNOWN_INTERACTION -> {
                     assertThat(dead).as(message.id()).isNotNull();
                     assertThat(dead.status() == 404 && "rejected".equals(dead.reason()) || dead.beatenByFaults())
@@ -249,6 +318,21 @@ class FaultSoakTest {
             }
         }
         assertThat(simulator.accepted("9999")).isEmpty();
+        assertThat(simulator.accepted(ENDED_INTERACTION_ID)).isEmpty();
+
+        // a 410 for an ended interaction keeps the session: one for the producers, one for the events route
+        assertThat(record.refused(410)).as("410s for the ended interaction").isPositive();
+        assertThat(component.sessionRecreationCount()).as("sessions re-created").isZero();
+        assertThat(simulator.sessionsCreated()).as("sessions created").isEqualTo(2);
+        assertThat(simulator.concurrentPollViolations()).isZero();
+
+        // every event saved (none lost), acknowledged only after its route saved it, and in the end all acknowledged
+        assertThat(saved.keySet()).containsAll(injectedEvents);
+        assertThat(mostAcknowledgedOverSaved).as("events acknowledged beyond those saved, at the worst sample")
+                .isLessThanOrEqualTo(0);
+        assertThat(acknowledged).isEqualTo(injectedEvents.size());
+        assertThat(eventDeliveries).as("deliveries: the blocked interaction's events failed and came again")
+                .isGreaterThan(injectedEvents.size());
         assertThat(filesIn(DEFAULT_DEAD_LETTERS)).as("dead letters outside the bridges' channels").isEmpty();
 
         // the faults were there, and tokens expired mid-run
@@ -277,6 +361,7 @@ class FaultSoakTest {
                 case 0 -> Kind.UNKNOWN_INTERACTION;
                 case 10 -> Kind.INVALID_URL;
                 case 5, 15 -> Kind.URL;
+                case 7 -> Kind.ENDED_INTERACTION;
                 default -> Kind.TEXT;
             };
             plan.add(new Sent(String.format(Locale.ROOT, "soak-%s-%06d", viaQueue ? "q" : "f", number), viaQueue,
@@ -287,7 +372,8 @@ class FaultSoakTest {
 
     private static String content(Sent message) {
         return switch (message.kind()) {
-            case TEXT, UNKNOWN_INTERACTION -> "Message " + message.id() + ": your order is on its way.";
+            case TEXT, UNKNOWN_INTERACTION, ENDED_INTERACTION ->
+                    "Message " + message.id() + ": your order is on its way.";
             case URL -> "https://help.example.com/orders/" + message.id();
             case INVALID_URL -> "not a url " + message.id();
         };
@@ -301,8 +387,7 @@ class FaultSoakTest {
             for (Sent message : messages) {
                 boolean url = message.kind() == Kind.URL || message.kind() == Kind.INVALID_URL;
                 producer.setProperty(OPERATION, url ? "sendUrl" : "sendText");
-                producer.setProperty(INTERACTION_ID,
-                                     message.kind() == Kind.UNKNOWN_INTERACTION ? "9999" : "4321");
+                producer.setProperty(INTERACTION_ID, message.kind().interactionId());
                 producer.send(context.createQueue(QUEUE), content(message));
             }
         }
@@ -312,7 +397,8 @@ class FaultSoakTest {
     private static void dropFiles(List<Sent> messages) throws IOException {
         for (Sent message : messages) {
             boolean url = message.kind() == Kind.URL || message.kind() == Kind.INVALID_URL;
-            String header = message.kind() == Kind.UNKNOWN_INTERACTION ? "Interaction: 9999\n\n" : "";
+            String header = message.kind().permanent() && message.kind() != Kind.INVALID_URL
+                    ? "Interaction: " + message.kind().interactionId() + "\n\n" : "";
             Path part = INBOX.resolve(message.id() + ".part");
             Files.writeString(part, header + content(message));
             Files.move(part, INBOX.resolve(message.id() + (url ? ".url" : ".txt")));
@@ -331,6 +417,48 @@ class FaultSoakTest {
             simulator.expireAllTokens();
             tokenExpiriesDone++;
             lastTokenExpiry = now;
+        }
+    }
+
+    /**
+     * A tenth of the customer messages per call (one call per 250 ms while the messages are sent), one in five on the
+     * interaction whose route fails while its folder is blocked; the folder is unblocked once all are injected. Each
+     * call checks that no more events are acknowledged than saved.
+     */
+    private void injectEventsAndCheckTheirAcknowledgements() throws IOException {
+        // read before the files: an event saved between the two reads only makes the check stricter
+        long acknowledged = eventsSession().orElseThrow().eventsAcknowledged();
+        mostAcknowledgedOverSaved = Math.max(mostAcknowledgedOverSaved, acknowledged - savedEvents().size());
+        int due = Math.min(EVENTS, injectedEvents.size() + Math.max(1, EVENTS / 10));
+        while (injectedEvents.size() < due) {
+            String interaction = injectedEvents.size() % 5 == 0 ? BLOCKED_INTERACTION : CHAT_INTERACTION;
+            injectedEvents.add(simulator.injectCustomerMessage(interaction, "Customer message "
+                                                                             + injectedEvents.size()).eventId());
+        }
+    }
+
+    private static void unblockTheFailingInteraction() throws IOException {
+        Path blocker = CHAT_OUT.resolve(BLOCKED_INTERACTION);
+        if (Files.isRegularFile(blocker)) {
+            Files.delete(blocker);
+        }
+    }
+
+    /** The events route's session (the one created with requireAcknowledgement). */
+    private static Optional<SessionRecord> eventsSession() {
+        return simulator.sessions().stream().filter(SessionRecord::requireAcknowledgement).findFirst();
+    }
+
+    /** How many files the chat-to-file route saved for each event id. */
+    private static Map<String, Long> savedEvents() throws IOException {
+        if (!Files.isDirectory(CHAT_OUT)) {
+            return Map.of();
+        }
+        try (Stream<Path> files = Files.walk(CHAT_OUT)) {
+            return files.filter(Files::isRegularFile).map(file -> file.getFileName().toString())
+                    .filter(name -> name.endsWith(".txt") && !name.startsWith("."))
+                    .map(EVENT_ID::matcher).filter(Matcher::find).map(Matcher::group)
+                    .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         }
     }
 

@@ -38,6 +38,8 @@ final class QueueBridgeInstance implements AutoCloseable {
         properties.put(component + "client-secret", tenant.clientSecret());
         properties.put(component + "session-id", name);
         properties.putAll(overrides);
+        // an override of null unsets the property: application.properties decides (session-id: manage one)
+        properties.values().removeIf(java.util.Objects::isNull);
         main.setPropertyPlaceholderLocations(AlvariaMessagingApplication.PROPERTIES);
         main.setOverrideProperties(properties);
         main.start();
