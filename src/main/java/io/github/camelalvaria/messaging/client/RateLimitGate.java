@@ -301,7 +301,7 @@ public final class RateLimitGate {
     }
 
     private void wakeUpAt(long at) {
-        if (stopped || wakeUp != null && !wakeUp.isDone() && wakeUpAt - at <= 0) {
+        if (stopped || wakeUp != null && wakeUpAt - at <= 0) {
             return;
         }
         if (wakeUp != null) {
@@ -309,10 +309,18 @@ public final class RateLimitGate {
         }
         wakeUpAt = at;
         try {
-            wakeUp = scheduler.schedule(this::pump, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+            wakeUp = scheduler.schedule(this::wokenUp, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException stopping) {
             wakeUp = null;
         }
+    }
+
+    private void wokenUp() {
+        synchronized (this) {
+            // this wake-up is spent: the pump may need the next one, e.g. when a later 429 extended the closure
+            wakeUp = null;
+        }
+        pump();
     }
 
     /** The component stops or no endpoint uses the gate any more: every waiting send fails, retryable. */
