@@ -23,6 +23,7 @@ import java.util.function.Consumer;
  *                              before it is answered with an empty list; 0 answers at once
  * @param strictSessions        true: the messaging calls answer 404 for a {@code via-client-sessionid} that is no live
  *                              streaming session; false (the default): any non-blank session id is accepted
+ * @param rateLimit             the per-organization limit of messaging calls; {@link RateLimit#OFF} (the default): none
  */
 public record SimulatorSettings(
         int port,
@@ -36,11 +37,12 @@ public record SimulatorSettings(
         Faults faults,
         int workerThreads,
         long eventsWaitMillis,
-        boolean strictSessions) {
+        boolean strictSessions,
+        RateLimit rateLimit) {
 
     public static final SimulatorSettings DEMO = new SimulatorSettings(0, "demo", "demo-api-key", "demo-client",
             "demo-secret", 3599, Set.of("agent-1"), Map.of("4321", "agent-1", "4322", "agent-1"), Faults.NONE,
-            Math.max(4, Runtime.getRuntime().availableProcessors() * 4), 20_000, false);
+            Math.max(4, Runtime.getRuntime().availableProcessors() * 4), 20_000, false, RateLimit.OFF);
 
     public SimulatorSettings {
         if (port < 0 || port > 65535) {
@@ -68,6 +70,9 @@ public record SimulatorSettings(
         }
         if (eventsWaitMillis < 0) {
             throw new IllegalArgumentException("eventsWaitMillis must not be negative, was " + eventsWaitMillis);
+        }
+        if (rateLimit == null) {
+            throw new IllegalArgumentException("rateLimit must be given; RateLimit.OFF limits nothing");
         }
     }
 
@@ -128,13 +133,17 @@ public record SimulatorSettings(
         return edit(s -> s.strictSessions = strictSessions);
     }
 
+    public SimulatorSettings withRateLimit(RateLimit rateLimit) {
+        return edit(s -> s.rateLimit = rateLimit);
+    }
+
     /** Never shows the api key nor the client secret. */
     @Override
     public String toString() {
         return "SimulatorSettings[port=" + port + ", orgId=" + orgId + ", apiKey=****, clientId=" + clientId
                 + ", clientSecret=****, tokenExpiresInSeconds=" + tokenExpiresInSeconds + ", users=" + users
                 + ", interactions=" + interactions + ", faults=" + faults + ", workerThreads=" + workerThreads + ", eventsWaitMillis=" + eventsWaitMillis + ", strictSessions="
-                + strictSessions + "]";
+                + strictSessions + ", rateLimit=" + rateLimit + "]";
     }
 
     private SimulatorSettings edit(Consumer<Draft> change) {
@@ -157,6 +166,7 @@ public record SimulatorSettings(
         int workerThreads;
         long eventsWaitMillis;
         boolean strictSessions;
+        RateLimit rateLimit;
 
         Draft(SimulatorSettings s) {
             port = s.port;
@@ -171,11 +181,12 @@ public record SimulatorSettings(
             workerThreads = s.workerThreads;
             eventsWaitMillis = s.eventsWaitMillis;
             strictSessions = s.strictSessions;
+            rateLimit = s.rateLimit;
         }
 
         SimulatorSettings build() {
             return new SimulatorSettings(port, orgId, apiKey, clientId, clientSecret, tokenExpiresInSeconds, users,
-                    interactions, faults, workerThreads, eventsWaitMillis, strictSessions);
+                    interactions, faults, workerThreads, eventsWaitMillis, strictSessions, rateLimit);
         }
     }
 
