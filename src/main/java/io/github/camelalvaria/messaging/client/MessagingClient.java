@@ -81,10 +81,14 @@ public final class MessagingClient {
         // a future of our own, so that callers see the typed exception itself rather than a CompletionException
         CompletableFuture<Integer> result = new CompletableFuture<>();
         boolean managed = call.sessionId() == null;
-        // the rate-limit gate (issue 15): wait for it before the attempt, leave it with the outcome, which closes it
-        // on a 429 or a 503 with Retry-After; a send the gate refuses never entered it
-        CompletableFuture<Void> admitted = gate.enter(call.operation().name(), target.uri());
-        admitted.thenCompose(open -> managed ? managedSession.id() : CompletableFuture.completedFuture(call.sessionId()))
+        CompletableFuture<String> session = managed ? managedSession.id()
+                : CompletableFuture.completedFuture(call.sessionId());
+        // the rate-limit gate (issue 15): wait for it before the attempt, once the session and token are at hand (so
+        // that its pace is the pace of the calls, not of the sends waiting for a token), and leave it with the
+        // outcome, which closes it on a 429 or a 503 with Retry-After; a send that never entered does not leave
+        CompletableFuture<Void> admitted = session.thenCompose(sessionId -> tokens.token(http))
+                .thenCompose(token -> gate.enter(call.operation().name(), target.uri()));
+        admitted.thenCompose(open -> session)
                 .thenCompose(sessionId -> attempt(call, target, json, sessionId, true, managed))
                 .whenComplete((status, failure) -> {
                     if (!admitted.isCompletedExceptionally()) {
