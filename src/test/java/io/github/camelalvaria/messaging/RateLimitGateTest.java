@@ -30,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -260,6 +261,23 @@ class RateLimitGateTest {
         }
 
         assertThat(gate().concurrencyLimit()).isBetween(3, 16);
+    }
+
+    @Test
+    void limitsAtOddsWithinATenantOrWithTheGateOffFailTheStartNamingTheOption() throws Exception {
+        start(Map.of("direct:limited", "alvaria-messaging:sendText?maxRequestsPerSecond=10&maxGateWait=5s"));
+        assertThat(send("direct:limited", "paced").getException()).isNull();
+
+        assertThatThrownBy(() -> context.getEndpoint("alvaria-messaging:sendUrl?maxRequestsPerSecond=20").start())
+                .hasRootCauseInstanceOf(AlvariaValidationException.class).rootCause()
+                .hasMessageContaining("maxRequestsPerSecond").hasMessageContaining("same limits");
+        assertThatThrownBy(() -> context.getEndpoint(
+                "alvaria-messaging:sendUrl?rateLimitGate=false&adaptiveConcurrency=true"))
+                .hasRootCauseInstanceOf(AlvariaValidationException.class).rootCause()
+                .hasMessageContaining("adaptiveConcurrency").hasMessageContaining("rateLimitGate=false");
+        assertThatThrownBy(() -> context.getEndpoint("alvaria-messaging:sendUrl?maxRequestsPerSecond=-1"))
+                .hasRootCauseInstanceOf(AlvariaValidationException.class).rootCause()
+                .hasMessageContaining("maxRequestsPerSecond");
     }
 
     private RateLimitGate.State gate() {
