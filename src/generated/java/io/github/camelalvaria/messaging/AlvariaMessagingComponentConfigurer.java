@@ -32,6 +32,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
         case "accessToken": getOrCreateConfiguration(target).setAccessToken(property(camelContext, java.lang.String.class, value)); return true;
+        case "adaptiveconcurrency":
+        case "adaptiveConcurrency": getOrCreateConfiguration(target).setAdaptiveConcurrency(property(camelContext, boolean.class, value)); return true;
         case "apikey":
         case "apiKey": getOrCreateConfiguration(target).setApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "autowiredenabled":
@@ -73,6 +75,10 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "maxConnectionsPerHost": getOrCreateConfiguration(target).setMaxConnectionsPerHost(property(camelContext, int.class, value)); return true;
         case "maxevents":
         case "maxEvents": getOrCreateConfiguration(target).setMaxEvents(property(camelContext, int.class, value)); return true;
+        case "maxgatewait":
+        case "maxGateWait": getOrCreateConfiguration(target).setMaxGateWait(property(camelContext, java.lang.Long.class, value)); return true;
+        case "maxrequestspersecond":
+        case "maxRequestsPerSecond": getOrCreateConfiguration(target).setMaxRequestsPerSecond(property(camelContext, int.class, value)); return true;
         case "maxretryafter":
         case "maxRetryAfter": getOrCreateConfiguration(target).setMaxRetryAfter(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "orgid":
@@ -81,6 +87,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "proxyHost": getOrCreateConfiguration(target).setProxyHost(property(camelContext, java.lang.String.class, value)); return true;
         case "proxyport":
         case "proxyPort": getOrCreateConfiguration(target).setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "ratelimitgate":
+        case "rateLimitGate": getOrCreateConfiguration(target).setRateLimitGate(property(camelContext, boolean.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "requireacknowledgement":
@@ -110,6 +118,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
         case "accessToken": return java.lang.String.class;
+        case "adaptiveconcurrency":
+        case "adaptiveConcurrency": return boolean.class;
         case "apikey":
         case "apiKey": return java.lang.String.class;
         case "autowiredenabled":
@@ -151,6 +161,10 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "maxConnectionsPerHost": return int.class;
         case "maxevents":
         case "maxEvents": return int.class;
+        case "maxgatewait":
+        case "maxGateWait": return java.lang.Long.class;
+        case "maxrequestspersecond":
+        case "maxRequestsPerSecond": return int.class;
         case "maxretryafter":
         case "maxRetryAfter": return long.class;
         case "orgid":
@@ -159,6 +173,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "proxyHost": return java.lang.String.class;
         case "proxyport":
         case "proxyPort": return java.lang.Integer.class;
+        case "ratelimitgate":
+        case "rateLimitGate": return boolean.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
         case "requireacknowledgement":
@@ -189,6 +205,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
         case "accessToken": return getOrCreateConfiguration(target).getAccessToken();
+        case "adaptiveconcurrency":
+        case "adaptiveConcurrency": return getOrCreateConfiguration(target).isAdaptiveConcurrency();
         case "apikey":
         case "apiKey": return getOrCreateConfiguration(target).getApiKey();
         case "autowiredenabled":
@@ -230,6 +248,10 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "maxConnectionsPerHost": return getOrCreateConfiguration(target).getMaxConnectionsPerHost();
         case "maxevents":
         case "maxEvents": return getOrCreateConfiguration(target).getMaxEvents();
+        case "maxgatewait":
+        case "maxGateWait": return getOrCreateConfiguration(target).getMaxGateWait();
+        case "maxrequestspersecond":
+        case "maxRequestsPerSecond": return getOrCreateConfiguration(target).getMaxRequestsPerSecond();
         case "maxretryafter":
         case "maxRetryAfter": return getOrCreateConfiguration(target).getMaxRetryAfter();
         case "orgid":
@@ -238,6 +260,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "proxyHost": return getOrCreateConfiguration(target).getProxyHost();
         case "proxyport":
         case "proxyPort": return getOrCreateConfiguration(target).getProxyPort();
+        case "ratelimitgate":
+        case "rateLimitGate": return getOrCreateConfiguration(target).isRateLimitGate();
         case "requesttimeout":
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();
         case "requireacknowledgement":

@@ -25,6 +25,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
         case "accessToken": target.getConfiguration().setAccessToken(property(camelContext, java.lang.String.class, value)); return true;
+        case "adaptiveconcurrency":
+        case "adaptiveConcurrency": target.getConfiguration().setAdaptiveConcurrency(property(camelContext, boolean.class, value)); return true;
         case "apikey":
         case "apiKey": target.getConfiguration().setApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "backoffdelay":
@@ -67,6 +69,10 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "maxConnectionsPerHost": target.getConfiguration().setMaxConnectionsPerHost(property(camelContext, int.class, value)); return true;
         case "maxevents":
         case "maxEvents": target.getConfiguration().setMaxEvents(property(camelContext, int.class, value)); return true;
+        case "maxgatewait":
+        case "maxGateWait": target.getConfiguration().setMaxGateWait(property(camelContext, java.lang.Long.class, value)); return true;
+        case "maxrequestspersecond":
+        case "maxRequestsPerSecond": target.getConfiguration().setMaxRequestsPerSecond(property(camelContext, int.class, value)); return true;
         case "maxretryafter":
         case "maxRetryAfter": target.getConfiguration().setMaxRetryAfter(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "orgid":
@@ -75,6 +81,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "proxyHost": target.getConfiguration().setProxyHost(property(camelContext, java.lang.String.class, value)); return true;
         case "proxyport":
         case "proxyPort": target.getConfiguration().setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "ratelimitgate":
+        case "rateLimitGate": target.getConfiguration().setRateLimitGate(property(camelContext, boolean.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "requireacknowledgement":
@@ -102,6 +110,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
         case "accessToken": return java.lang.String.class;
+        case "adaptiveconcurrency":
+        case "adaptiveConcurrency": return boolean.class;
         case "apikey":
         case "apiKey": return java.lang.String.class;
         case "backoffdelay":
@@ -144,6 +154,10 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "maxConnectionsPerHost": return int.class;
         case "maxevents":
         case "maxEvents": return int.class;
+        case "maxgatewait":
+        case "maxGateWait": return java.lang.Long.class;
+        case "maxrequestspersecond":
+        case "maxRequestsPerSecond": return int.class;
         case "maxretryafter":
         case "maxRetryAfter": return long.class;
         case "orgid":
@@ -152,6 +166,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "proxyHost": return java.lang.String.class;
         case "proxyport":
         case "proxyPort": return java.lang.Integer.class;
+        case "ratelimitgate":
+        case "rateLimitGate": return boolean.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
         case "requireacknowledgement":
@@ -180,6 +196,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
         case "accessToken": return target.getConfiguration().getAccessToken();
+        case "adaptiveconcurrency":
+        case "adaptiveConcurrency": return target.getConfiguration().isAdaptiveConcurrency();
         case "apikey":
         case "apiKey": return target.getConfiguration().getApiKey();
         case "backoffdelay":
@@ -222,6 +240,10 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "maxConnectionsPerHost": return target.getConfiguration().getMaxConnectionsPerHost();
         case "maxevents":
         case "maxEvents": return target.getConfiguration().getMaxEvents();
+        case "maxgatewait":
+        case "maxGateWait": return target.getConfiguration().getMaxGateWait();
+        case "maxrequestspersecond":
+        case "maxRequestsPerSecond": return target.getConfiguration().getMaxRequestsPerSecond();
         case "maxretryafter":
         case "maxRetryAfter": return target.getConfiguration().getMaxRetryAfter();
         case "orgid":
@@ -230,6 +252,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "proxyHost": return target.getConfiguration().getProxyHost();
         case "proxyport":
         case "proxyPort": return target.getConfiguration().getProxyPort();
+        case "ratelimitgate":
+        case "rateLimitGate": return target.getConfiguration().isRateLimitGate();
         case "requesttimeout":
         case "requestTimeout": return target.getConfiguration().getRequestTimeout();
         case "requireacknowledgement":

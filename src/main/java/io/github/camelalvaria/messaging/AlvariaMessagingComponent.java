@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -14,6 +15,7 @@ import io.github.camelalvaria.messaging.client.AccessTokenSource;
 import io.github.camelalvaria.messaging.client.ClientCredentialsTokenSource;
 import io.github.camelalvaria.messaging.client.FailureMapper;
 import io.github.camelalvaria.messaging.client.HttpClientSettings;
+import io.github.camelalvaria.messaging.client.RateLimitGate;
 import io.github.camelalvaria.messaging.client.StreamingSession;
 import io.github.camelalvaria.messaging.model.ErrorResponse;
 import org.apache.camel.Endpoint;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code alvaria-messaging} component. It owns what its endpoints share: the HTTP clients (one per distinct
- * transport setting) and the access-token caches (one per token URL, client, organization and scope).
+ * transport setting), the access-token caches (one per token URL, client, organization and scope), the managed sessions
+ * and the rate-limit gates (one per tenant).
  */
 @Component("alvaria-messaging")
 public class AlvariaMessagingComponent extends DefaultComponent implements SSLContextParametersAware {
@@ -51,7 +54,12 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
     private final Map<ClientCredentialsTokenSource.Key, ClientCredentialsTokenSource> tokenSources
             = new ConcurrentHashMap<>();
     private final Map<SessionKey, SessionLease> sessions = new HashMap<>();
+    private final Map<GateKey, GateLease> gates = new HashMap<>();
     private ScheduledExecutorService sessionScheduler;
+    private ScheduledExecutorService gateScheduler;
+    /** 429s and gate waits of gates no longer held, so that the counts only grow. */
+    private long retiredRateLimited;
+    private long retiredGateWaitNanos;
     /** Creations of sessions no longer held, so that the counts only grow. */
     private long retiredSessionCreations;
     private long retiredSessionRecreations;
@@ -72,6 +80,26 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
     }
 
     private record SessionLease(StreamingSession session, HttpClientSettings httpClient, int users) {
+    }
+
+    /**
+     * One rate-limit gate per tenant: the organization URL and the credentials (the client, or the fixed token).
+     * Never shows the api key nor a token.
+     */
+    record GateKey(String organizationUrl, String apiKey, String tokenUrl, String clientId, String accessToken) {
+
+        /** The tenant as the readiness check and the log name it. */
+        String describe() {
+            return organizationUrl + (accessToken == null ? " (client " + clientId + ")" : " (fixed access token)");
+        }
+
+        @Override
+        public String toString() {
+            return "GateKey[" + describe() + "]";
+        }
+    }
+
+    private record GateLease(RateLimitGate gate, int users) {
     }
 
     @Override
@@ -181,6 +209,69 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
         }
     }
 
+    /**
+     * The tenant's rate-limit gate, created when no endpoint holds it. Every endpoint of a tenant must ask for the same
+     * limits: the first one's are the tenant's, and a different one fails its start naming the option.
+     */
+    synchronized RateLimitGate acquireGate(String operation, GateKey key, RateLimitGate.Limits limits)
+            throws AlvariaValidationException {
+        GateLease lease = gates.get(key);
+        if (lease == null) {
+            if (gateScheduler == null) {
+                gateScheduler = getCamelContext().getExecutorServiceManager()
+                        .newSingleThreadScheduledExecutor(this, "AlvariaRateLimitGate");
+            }
+            lease = new GateLease(new RateLimitGate(key.describe(), limits, gateScheduler), 0);
+        } else if (!lease.gate().limits().equals(limits)) {
+            RateLimitGate.Limits held = lease.gate().limits();
+            String option = held.maxRequestsPerSecond() != limits.maxRequestsPerSecond() ? "maxRequestsPerSecond"
+                    : held.adaptiveConcurrency() != limits.adaptiveConcurrency() ? "adaptiveConcurrency"
+                    : "maxConnectionsPerHost";
+            throw new AlvariaValidationException(operation, option, "another endpoint of " + key.describe()
+                    + " started with " + held + ": endpoints of one tenant share its"
+                    + " rate-limit gate, so they must set the same limits");
+        }
+        gates.put(key, new GateLease(lease.gate(), lease.users() + 1));
+        return lease.gate();
+    }
+
+    synchronized void releaseGate(GateKey key) {
+        GateLease lease = gates.get(key);
+        if (lease == null) {
+            return;
+        }
+        if (lease.users() > 1) {
+            gates.put(key, new GateLease(lease.gate(), lease.users() - 1));
+        } else {
+            gates.remove(key);
+            retire(lease.gate());
+        }
+    }
+
+    private void retire(RateLimitGate gate) {
+        gate.stop();
+        retiredRateLimited += gate.rateLimitedCount();
+        retiredGateWaitNanos += gate.waitedNanos();
+    }
+
+    /** The tenants' gates, by tenant, for the readiness check's details. */
+    synchronized Map<String, RateLimitGate.State> gateStates() {
+        Map<String, RateLimitGate.State> states = new TreeMap<>();
+        gates.forEach((key, lease) -> states.put(key.describe(), lease.gate().state()));
+        return states;
+    }
+
+    /** 429s received so far, over every gate of this component (for metrics). */
+    public synchronized long rateLimitedCount() {
+        return retiredRateLimited + gates.values().stream().mapToLong(lease -> lease.gate().rateLimitedCount()).sum();
+    }
+
+    /** Seconds sends spent waiting at the rate-limit gates so far, all of them together (for metrics). */
+    public synchronized double gateWaitSeconds() {
+        return (retiredGateWaitNanos + gates.values().stream().mapToLong(lease -> lease.gate().waitedNanos()).sum())
+               / 1e9;
+    }
+
     ClientCredentialsTokenSource tokenSource(
             ClientCredentialsTokenSource.Key key, String clientSecret, Duration requestTimeout, FailureMapper failures) {
         return tokenSources.computeIfAbsent(key, k -> new ClientCredentialsTokenSource(
@@ -283,6 +374,13 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
             retire(lease.session());
         });
         sessions.clear();
+        // waiting sends fail before the scheduler that would let them through goes
+        gates.values().forEach(lease -> retire(lease.gate()));
+        gates.clear();
+        if (gateScheduler != null) {
+            getCamelContext().getExecutorServiceManager().shutdownNow(gateScheduler);
+            gateScheduler = null;
+        }
         if (sessionScheduler != null) {
             getCamelContext().getExecutorServiceManager().shutdownNow(sessionScheduler);
             sessionScheduler = null;

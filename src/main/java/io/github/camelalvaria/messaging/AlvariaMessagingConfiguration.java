@@ -106,6 +106,25 @@ public class AlvariaMessagingConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = "120000", javaType = "java.time.Duration",
               description = "The longest Retry-After honoured through the CamelRedeliveryDelay header.")
     private long maxRetryAfter = 120_000;
+    @UriParam(label = "rateLimit", defaultValue = "true",
+              description = "The tenant's rate-limit gate: a 429, or a 503 with Retry-After, makes every send of the"
+                            + " tenant (organization and credentials) wait until the time the server named, instead of"
+                            + " each message spending a redelivery on the closed window. False switches the gate and"
+                            + " the client-side limits off.")
+    private boolean rateLimitGate = true;
+    @UriParam(label = "rateLimit", javaType = "java.time.Duration",
+              description = "The longest a send waits at the closed gate; when the gate stays closed longer, the send"
+                            + " fails at once with AlvariaRetryableException and the remaining wait in"
+                            + " CamelRedeliveryDelay. Unset: as long as the server asked, capped by maxRetryAfter.")
+    private Long maxGateWait;
+    @UriParam(label = "rateLimit", defaultValue = "0",
+              description = "A client-side limit of the tenant's requests per second (a token bucket shared by all"
+                            + " its endpoints), to stay under the platform's limit; 0: none.")
+    private int maxRequestsPerSecond;
+    @UriParam(label = "rateLimit", defaultValue = "false",
+              description = "Adapt the tenant's concurrency to the platform's limit: halved on a 429, raised by one"
+                            + " after a limit's worth of successes, up to maxConnectionsPerHost.")
+    private boolean adaptiveConcurrency;
     @UriParam(defaultValue = "true",
               description = "Whether a non-2xx answer fails the exchange; when false the exchange carries"
                             + " CamelHttpResponseCode and the route decides.")
@@ -352,6 +371,38 @@ public class AlvariaMessagingConfiguration implements Cloneable {
 
     public void setThrowExceptionOnFailure(boolean throwExceptionOnFailure) {
         this.throwExceptionOnFailure = throwExceptionOnFailure;
+    }
+
+    public boolean isRateLimitGate() {
+        return rateLimitGate;
+    }
+
+    public void setRateLimitGate(boolean rateLimitGate) {
+        this.rateLimitGate = rateLimitGate;
+    }
+
+    public Long getMaxGateWait() {
+        return maxGateWait;
+    }
+
+    public void setMaxGateWait(Long maxGateWait) {
+        this.maxGateWait = maxGateWait;
+    }
+
+    public int getMaxRequestsPerSecond() {
+        return maxRequestsPerSecond;
+    }
+
+    public void setMaxRequestsPerSecond(int maxRequestsPerSecond) {
+        this.maxRequestsPerSecond = maxRequestsPerSecond;
+    }
+
+    public boolean isAdaptiveConcurrency() {
+        return adaptiveConcurrency;
+    }
+
+    public void setAdaptiveConcurrency(boolean adaptiveConcurrency) {
+        this.adaptiveConcurrency = adaptiveConcurrency;
     }
 
     public int getMaxConnectionsPerHost() {

@@ -14,6 +14,7 @@ import io.github.camelalvaria.messaging.client.FixedAccessToken;
 import io.github.camelalvaria.messaging.client.HttpClientSettings;
 import io.github.camelalvaria.messaging.client.MessagingClient;
 import io.github.camelalvaria.messaging.client.PathSegment;
+import io.github.camelalvaria.messaging.client.RateLimitGate;
 import io.github.camelalvaria.messaging.client.StreamingSession;
 import org.apache.camel.AsyncEndpoint;
 import org.apache.camel.Category;
@@ -59,6 +60,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
     private StreamingSession session;
     private HttpClientSettings sharedHttpClient;
     private AlvariaMessagingComponent.SessionKey managedSession;
+    private AlvariaMessagingComponent.GateKey gateKey;
 
     public AlvariaMessagingEndpoint(String uri, AlvariaMessagingComponent component,
                                     AlvariaMessagingConfiguration configuration) {
@@ -107,6 +109,10 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
     protected void doStart() throws Exception {
         super.doStart();
         AlvariaMessagingConfiguration config = configuration;
+        boolean fixedToken = config.getAccessToken() != null && !config.getAccessToken().isBlank();
+        String organizationUrl = organizationUrl(config);
+        // first, so that limits at odds with another endpoint's fail the start before anything else is held
+        RateLimitGate.Entrance gate = enterGate(config, organizationUrl, fixedToken);
         CloseableHttpAsyncClient http = config.getHttpClient();
         if (http == null) {
             SSLContextParameters tls = config.getSslContextParameters() != null
@@ -120,14 +126,12 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
         Duration requestTimeout = Duration.ofMillis(config.getRequestTimeout());
         // the events consumer polls, so it always has a session of its own making: never two polls on one session
         boolean manageSession = config.getSessionId() == null || !operation.sends();
-        boolean fixedToken = config.getAccessToken() != null && !config.getAccessToken().isBlank();
         AccessTokenSource tokens = fixedToken
                 ? new FixedAccessToken(config.getAccessToken())
                 : getComponent().tokenSource(
                         new ClientCredentialsTokenSource.Key(config.getTokenUrl(), config.getClientId(),
                                                              config.getOrgId(), scope(config.getScope(), manageSession)),
                         config.getClientSecret(), requestTimeout, failures);
-        String organizationUrl = organizationUrl(config);
         if (manageSession) {
             managedSession = new AlvariaMessagingComponent.SessionKey(
                     organizationUrl, tokens, config.getApiKey(),
@@ -136,7 +140,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
             session = getComponent().acquireSession(managedSession, http, sharedHttpClient, requestTimeout, failures);
         }
         client = new MessagingClient(http, tokens, organizationUrl, config.getApiKey(), requestTimeout,
-                                     getComponent().getObjectMapper().writer(), failures, session);
+                                     getComponent().getObjectMapper().writer(), failures, session, gate);
         metrics = getComponent().metrics();
         if (session != null || !fixedToken) {
             prerequisite = new AlvariaMessagingHealthCheck.Prerequisite(
@@ -152,8 +156,29 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
                  manageSession ? "a managed streaming session" : "a configured session id");
     }
 
+    /** The tenant's gate, shared with its other endpoints; none for the events consumer or with rateLimitGate=false. */
+    private RateLimitGate.Entrance enterGate(AlvariaMessagingConfiguration config, String organizationUrl,
+                                             boolean fixedToken) throws AlvariaValidationException {
+        if (!operation.sends() || !config.isRateLimitGate()) {
+            return RateLimitGate.Entrance.NONE;
+        }
+        gateKey = new AlvariaMessagingComponent.GateKey(
+                organizationUrl, config.getApiKey(), fixedToken ? null : config.getTokenUrl(),
+                fixedToken ? null : config.getClientId(), fixedToken ? config.getAccessToken() : null);
+        RateLimitGate gate = getComponent().acquireGate(operation.name(), gateKey, new RateLimitGate.Limits(
+                config.getMaxRequestsPerSecond(), config.isAdaptiveConcurrency(),
+                config.isAdaptiveConcurrency() ? config.getMaxConnectionsPerHost() : 0));
+        Duration maxClosure = Duration.ofMillis(config.getMaxRetryAfter());
+        return gate.entrance(config.getMaxGateWait() == null ? maxClosure : Duration.ofMillis(config.getMaxGateWait()),
+                             maxClosure);
+    }
+
     @Override
     protected void doStop() throws Exception {
+        if (gateKey != null) {
+            getComponent().releaseGate(gateKey);
+            gateKey = null;
+        }
         if (managedSession != null) {
             getComponent().releaseSession(managedSession);
             managedSession = null;
@@ -288,6 +313,20 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
             }
             if (config.getMaxRetryAfter() < 0) {
                 throw invalid("maxRetryAfter", "must not be negative");
+            }
+            if (config.getMaxGateWait() != null && config.getMaxGateWait() < 0) {
+                throw invalid("maxGateWait", "must not be negative");
+            }
+            if (config.getMaxRequestsPerSecond() < 0) {
+                throw invalid("maxRequestsPerSecond", "must not be negative (0: no limit)");
+            }
+            if (!config.isRateLimitGate() && config.getMaxRequestsPerSecond() > 0) {
+                throw invalid("maxRequestsPerSecond", "is a limit of the rate-limit gate, which rateLimitGate=false"
+                                                      + " switches off");
+            }
+            if (!config.isRateLimitGate() && config.isAdaptiveConcurrency()) {
+                throw invalid("adaptiveConcurrency", "is a limit of the rate-limit gate, which rateLimitGate=false"
+                                                     + " switches off");
             }
             try {
                 FailureMapper.parseStatusCodes(config.getRetryableStatusCodes());

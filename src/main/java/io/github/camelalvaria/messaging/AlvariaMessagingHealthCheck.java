@@ -31,11 +31,15 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
  * obtained or the last request failed (cheap, and answered from the cache once one is held), and creating the managed
  * session again when its last creation failed. It never creates a session nothing has asked for yet, so a route that
  * is not running does not open one. A recovered service thus shows as UP without any traffic.
+ * <p>
+ * Each tenant's rate-limit gate is in the details ({@code rateLimitGate <tenant>}), open or closed: a rate limit is
+ * no reason to stop traffic, so it never makes the check DOWN.
  */
 final class AlvariaMessagingHealthCheck extends AbstractHealthCheck {
 
     static final String ID = "alvaria-messaging";
     static final Duration PROBE_WAIT = Duration.ofSeconds(5);
+    static final String GATE_DETAIL = "rateLimitGate ";
 
     private final AlvariaMessagingComponent component;
 
@@ -114,6 +118,7 @@ final class AlvariaMessagingHealthCheck extends AbstractHealthCheck {
         Set<String> problems = new LinkedHashSet<>();
         List<Integer> statuses = new ArrayList<>();
         prerequisites.values().forEach(prerequisite -> prerequisite.check(problems, statuses));
+        component.gateStates().forEach((tenant, state) -> builder.detail(GATE_DETAIL + tenant, state.toString()));
         if (problems.isEmpty()) {
             builder.up();
             return;

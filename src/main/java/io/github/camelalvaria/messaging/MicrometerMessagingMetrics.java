@@ -12,8 +12,8 @@ import org.apache.camel.spi.Registry;
 
 /**
  * The component's meters in a Micrometer registry. Loaded only when Micrometer is on the classpath. Message counts
- * and latencies are recorded as they happen; token fetches and session creations are read from the component when
- * the registry is scraped.
+ * and latencies are recorded as they happen; token fetches, session creations, 429s and the time waited at the
+ * rate-limit gates are read from the component when the registry is scraped.
  */
 final class MicrometerMessagingMetrics implements MessagingMetrics {
 
@@ -24,6 +24,8 @@ final class MicrometerMessagingMetrics implements MessagingMetrics {
     static final String TOKEN_FETCHES = "alvaria.messaging.token.fetches";
     static final String SESSION_CREATIONS = "alvaria.messaging.session.creations";
     static final String SESSION_RECREATIONS = "alvaria.messaging.session.recreations";
+    static final String RATE_LIMITED = "alvaria.messaging.rate.limited";
+    static final String GATE_WAIT = "alvaria.messaging.gate.wait";
     /** The name camel-micrometer looks a registry up by before it tries by type. */
     private static final String CAMEL_METRICS_REGISTRY = "metricsRegistry";
 
@@ -44,7 +46,12 @@ final class MicrometerMessagingMetrics implements MessagingMetrics {
                 FunctionCounter.builder(SESSION_RECREATIONS, component,
                                         AlvariaMessagingComponent::sessionRecreationCount)
                         .description("Managed streaming sessions created again after the server dropped them")
-                        .register(registry));
+                        .register(registry),
+                FunctionCounter.builder(RATE_LIMITED, component, AlvariaMessagingComponent::rateLimitedCount)
+                        .description("429 (Too Many Requests) answers received").register(registry),
+                FunctionCounter.builder(GATE_WAIT, component, AlvariaMessagingComponent::gateWaitSeconds)
+                        .baseUnit("seconds").description("Time sends spent waiting at the rate-limit gates, all"
+                                                         + " together").register(registry));
     }
 
     /** The metrics in the registry camel-micrometer would use, or {@link #NONE} when there is none. */

@@ -43,7 +43,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * {@code bench.requests} (20000 a client, window and round), {@code bench.slices} (8 turns a round),
  * {@code bench.warmUpSeconds} (4 a client and window), {@code bench.scale} (10000), {@code bench.scaleRounds} (3),
  * {@code bench.tokenLifetime} (4 s), {@code bench.tokenSeconds} (20), {@code bench.startupRounds} (3),
- * {@code bench.parts} (throughput,scale,tokens,startup,jmh), {@code bench.basedir} (the working directory).
+ * {@code bench.parts} (throughput,scale,tokens,startup,jmh,rateLimit), {@code bench.basedir} (the working directory),
+ * {@code bench.rateLimitMessages} (20000), {@code bench.rateLimit} (500/s), {@code bench.rateLimitRuns} (endpoint
+ * options of each rate-limit run, ';' apart: rateLimitGate=false;maxRequestsPerSecond=490).
  */
 public final class PerformanceBenchmark {
 
@@ -62,8 +64,12 @@ public final class PerformanceBenchmark {
     private final int tokenLifetime = Integer.getInteger("bench.tokenLifetime", 4);
     private final int tokenSeconds = Integer.getInteger("bench.tokenSeconds", 20);
     private final int startupRounds = Integer.getInteger("bench.startupRounds", 3);
-    private final List<String> parts = List.of(System.getProperty("bench.parts",
-                                                                  "throughput,scale,tokens,startup,jmh").split(","));
+    private final int rateLimitMessages = Integer.getInteger("bench.rateLimitMessages", 20_000);
+    private final int rateLimit = Integer.getInteger("bench.rateLimit", 500);
+    private final List<String> rateLimitRuns = List.of(System.getProperty(
+            "bench.rateLimitRuns", "rateLimitGate=false;maxRequestsPerSecond=490").split(";"));
+    private final List<String> parts = List.of(System.getProperty(
+            "bench.parts", "throughput,scale,tokens,startup,jmh,rateLimit").split(","));
     private final Path basedir = Path.of(System.getProperty("bench.basedir", "."));
 
     private final List<String> table = new ArrayList<>();
@@ -96,6 +102,9 @@ public final class PerformanceBenchmark {
         }
         if (parts.contains("jmh")) {
             allocation();
+        }
+        if (parts.contains("rateLimit")) {
+            rateLimit();
         }
         System.out.println();
         System.out.println("=== alvaria-messaging benchmark: " + machine + "; medians of the rounds ===");
@@ -562,6 +571,34 @@ public final class PerformanceBenchmark {
         }
         table.add(String.format("| %-62s | %-34s | %s |", "app start-up: `java` to the first delivered message",
                                 String.format("%.2f s", medianOf(seconds)), "(reported)"));
+    }
+
+    // --- the rate-limit gate against a simulator that limits like the platform (issue 15) -----------------------------
+
+    /**
+     * {@code bench.rateLimitMessages} messages, 256 in flight, against the simulator limited to {@code bench.rateLimit}
+     * requests a second, once per endpoint options in {@code bench.rateLimitRuns} (separated by ';'; the first is the
+     * one without the gate, the last the one the targets are for).
+     */
+    private void rateLimit() throws Exception {
+        List<RateLimitRun> runs = new ArrayList<>();
+        for (String options : rateLimitRuns) {
+            RateLimitRun run = RateLimitRun.of(options, rateLimitMessages, 256, rateLimit);
+            System.out.println("rate limit " + rateLimit + "/s: " + run);
+            runs.add(run);
+        }
+        runs.forEach(run -> table.add(String.format("| %-62s | %-34s | %s |",
+                "limit " + rateLimit + "/s, 256 in flight: " + (run.options().isEmpty() ? "defaults" : run.options()),
+                String.format("%,d 429s, %,d dead, %.0f msg/s, %.0f s", run.refused(), run.deadLettered(),
+                              run.goodput(), run.seconds()), "(reported)")));
+        RateLimitRun without = runs.get(0);
+        RateLimitRun with = runs.get(runs.size() - 1);
+        target("rate limit: at least 20 times fewer 429s with the gate", without.refused() >= 20 * Math.max(1,
+                with.refused()), String.format("%,d vs %,d", without.refused(), with.refused()));
+        target("rate limit: goodput with the gate within 5% of the limit", with.goodput() >= 0.95 * rateLimit,
+               String.format("%.0f msg/s of %d", with.goodput(), rateLimit));
+        target("rate limit: none dead-lettered with the gate", with.deadLettered() == 0,
+               String.valueOf(with.deadLettered()));
     }
 
     // --- allocation per message: JMH with the GC profiler -------------------------------------------------------------

@@ -1,6 +1,7 @@
 package io.github.camelalvaria.messaging.app;
 
 import io.github.camelalvaria.messaging.simulator.AlvariaSimulator;
+import io.github.camelalvaria.messaging.simulator.RateLimit;
 import io.github.camelalvaria.messaging.simulator.SimulatorSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -33,9 +34,13 @@ public class EmbeddedSimulatorConfiguration implements CamelConfiguration {
             return;
         }
         int port = Integer.parseInt(properties.resolveProperty("alvaria.simulator.port").orElse("8089"));
+        double requestsPerSecond = Double.parseDouble(
+                properties.resolveProperty("alvaria.simulator.rate-limit.requests-per-second").orElse("0"));
+        int burst = Integer.parseInt(properties.resolveProperty("alvaria.simulator.rate-limit.burst")
+                .orElse(String.valueOf((int) Math.ceil(requestsPerSecond))));
         // strict: like the platform, the simulator only takes messages on a live streaming session
-        AlvariaSimulator simulator
-                = AlvariaSimulator.start(SimulatorSettings.DEMO.withPort(port).withStrictSessions(true));
+        AlvariaSimulator simulator = AlvariaSimulator.start(SimulatorSettings.DEMO.withPort(port).withStrictSessions(true)
+                .withRateLimit(requestsPerSecond > 0 ? new RateLimit(requestsPerSecond, burst) : RateLimit.OFF));
         SimulatorSettings settings = simulator.settings();
         properties.addOverrideProperty(COMPONENT + "base-url", simulator.baseUrl());
         properties.addOverrideProperty(COMPONENT + "token-url", simulator.tokenUrl());

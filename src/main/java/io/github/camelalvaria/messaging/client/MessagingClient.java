@@ -34,6 +34,7 @@ public final class MessagingClient {
     private final ObjectWriter writer;
     private final FailureMapper failures;
     private final StreamingSession managedSession;
+    private final RateLimitGate.Entrance gate;
     // the last call's address: an endpoint posts for one user and operation, so the URI is built and parsed once
     private volatile Target lastTarget;
 
@@ -45,10 +46,12 @@ public final class MessagingClient {
      * @param organizationUrl the base URL with the organization's path, e.g.
      *                        {@code https://acme.via.aspect-cloud.net/via/v2/organizations/acme}
      * @param managedSession  the session for calls that name none; {@code null} when every call names its own
+     * @param gate            the tenant's rate-limit gate, {@link RateLimitGate.Entrance#NONE} for none
      */
     public MessagingClient(
             CloseableHttpAsyncClient http, AccessTokenSource tokens, String organizationUrl, String apiKey,
-            Duration requestTimeout, ObjectWriter writer, FailureMapper failures, StreamingSession managedSession) {
+            Duration requestTimeout, ObjectWriter writer, FailureMapper failures, StreamingSession managedSession,
+            RateLimitGate.Entrance gate) {
         this.http = http;
         this.tokens = tokens;
         this.usersUrl = organizationUrl + "/messaging/users/";
@@ -58,6 +61,7 @@ public final class MessagingClient {
         this.writer = writer;
         this.failures = failures;
         this.managedSession = managedSession;
+        this.gate = gate;
     }
 
     /**
@@ -79,8 +83,17 @@ public final class MessagingClient {
         boolean managed = call.sessionId() == null;
         CompletableFuture<String> session = managed ? managedSession.id()
                 : CompletableFuture.completedFuture(call.sessionId());
-        session.thenCompose(sessionId -> attempt(call, target, json, sessionId, true, managed))
+        // the rate-limit gate (issue 15): wait for it before the attempt, once the session and token are at hand (so
+        // that its pace is the pace of the calls, not of the sends waiting for a token), and leave it with the
+        // outcome, which closes it on a 429 or a 503 with Retry-After; a send that never entered does not leave
+        CompletableFuture<Void> admitted = session.thenCompose(sessionId -> tokens.token(http))
+                .thenCompose(token -> gate.enter(call.operation().name(), target.uri()));
+        admitted.thenCompose(open -> session)
+                .thenCompose(sessionId -> attempt(call, target, json, sessionId, true, managed))
                 .whenComplete((status, failure) -> {
+                    if (!admitted.isCompletedExceptionally()) {
+                        gate.left(AsyncHttp.unwrap(failure));
+                    }
                     if (LOG.isDebugEnabled()) {
                         LOG.debug("{} interaction={} user={} -> {} in {} ms", call.operation(),
                                   call.body().interactionId(), call.userId(),

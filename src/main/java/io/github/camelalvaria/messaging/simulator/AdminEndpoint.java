@@ -28,12 +28,15 @@ final class AdminEndpoint implements HttpHandler {
     private final AlvariaSimulator simulator;
     private final ObjectMapper mapper;
     private final ObjectReader faultsReader;
+    private final ObjectReader rateLimitReader;
     private final Replies replies;
 
     AdminEndpoint(AlvariaSimulator simulator, ObjectMapper mapper, Replies replies) {
         this.simulator = simulator;
         this.mapper = mapper;
         this.faultsReader = mapper.readerFor(Faults.class)
+                .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        this.rateLimitReader = mapper.readerFor(RateLimit.class)
                 .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         this.replies = replies;
     }
@@ -74,6 +77,16 @@ final class AdminEndpoint implements HttpHandler {
                         case "PUT" -> {
                             simulator.setFaults(faultsFrom(exchange.getRequestBody().readAllBytes()));
                             replies.json(exchange, 200, simulator.faults());
+                        }
+                        default -> throw Refusal.methodNotAllowed(method, "GET, PUT");
+                    }
+                }
+                case "/simulator/rate-limit" -> {
+                    switch (method) {
+                        case "GET" -> replies.json(exchange, 200, simulator.rateLimit());
+                        case "PUT" -> {
+                            simulator.setRateLimit(rateLimitFrom(exchange.getRequestBody().readAllBytes()));
+                            replies.json(exchange, 200, simulator.rateLimit());
                         }
                         default -> throw Refusal.methodNotAllowed(method, "GET, PUT");
                     }
@@ -200,6 +213,28 @@ final class AdminEndpoint implements HttpHandler {
             throw Refusal.of(400, "body", "unknown", unknown.getPropertyName() + " is not a fault setting");
         } catch (JsonProcessingException wrongType) {
             throw Refusal.of(400, "body", "type", "faults do not match their types: " + wrongType.getOriginalMessage());
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException(unreadable);
+        }
+    }
+
+    /**
+     * The new limit, {@code {"requestsPerSecond":500,"burst":100}}; {@code requestsPerSecond} 0 switches it off. An
+     * unknown field or a wrong type is 400, a value out of range 422.
+     */
+    private RateLimit rateLimitFrom(byte[] body) {
+        ObjectNode limit = mapper.valueToTree(RateLimit.OFF);
+        limit.setAll((ObjectNode) readObject(body));
+        try {
+            return rateLimitReader.readValue(limit);
+        } catch (ValueInstantiationException outOfRange) {
+            String reason = outOfRange.getCause() == null ? "invalid rate limit" : outOfRange.getCause().getMessage();
+            throw Refusal.of(422, "body", "range", reason);
+        } catch (UnrecognizedPropertyException unknown) {
+            throw Refusal.of(400, "body", "unknown", unknown.getPropertyName() + " is not a rate limit setting");
+        } catch (JsonProcessingException wrongType) {
+            throw Refusal.of(400, "body", "type", "the rate limit does not match its types: "
+                    + wrongType.getOriginalMessage());
         } catch (IOException unreadable) {
             throw new UncheckedIOException(unreadable);
         }

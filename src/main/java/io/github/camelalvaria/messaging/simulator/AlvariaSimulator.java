@@ -57,12 +57,14 @@ public final class AlvariaSimulator implements AutoCloseable {
     private final MessagingRecord record;
     private final StreamingSessions sessions;
     private volatile FaultDice faultDice;
+    private volatile RateLimiter rateLimiter;
 
     private AlvariaSimulator(SimulatorSettings settings) throws IOException {
         // bind first: a taken port then fails the start before any thread exists
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), BACKLOG);
         this.settings = settings;
         this.faultDice = FaultDice.of(settings.faults());
+        this.rateLimiter = new RateLimiter(settings.rateLimit());
         this.record = new MessagingRecord(settings.users(), settings.interactions());
         this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUED_REQUESTS), threads("alvaria-simulator-"));
@@ -84,7 +86,7 @@ public final class AlvariaSimulator implements AutoCloseable {
         server.setExecutor(workers);
         server.createContext(TokenEndpoint.PATH, tokens);
         HttpHandler messaging = new MessagingEndpoint(settings, tokens, new MessageValidator(mapper), record, sessions,
-                () -> faultDice, replies, workers, delays);
+                () -> faultDice, () -> rateLimiter, replies, workers, delays);
         HttpHandler streaming = new StreamingEndpoint(settings, tokens, sessions, mapper, replies, workers);
         server.createContext("/via/", exchange -> (StreamingEndpoint.serves(exchange.getRequestURI().getPath())
                 ? streaming : messaging).handle(exchange));
@@ -136,6 +138,16 @@ public final class AlvariaSimulator implements AutoCloseable {
     public void setFaults(Faults faults) {
         faultDice = FaultDice.of(faults);
         LOG.info("Alvaria simulator faults now {}", faults);
+    }
+
+    public RateLimit rateLimit() {
+        return rateLimiter.limit();
+    }
+
+    /** Replaces the per-organization limit of messaging calls; the buckets start full. */
+    public void setRateLimit(RateLimit rateLimit) {
+        rateLimiter = new RateLimiter(rateLimit);
+        LOG.info("Alvaria simulator rate limit now {}", rateLimit);
     }
 
     /** Every token issued so far stops working: the next messaging call with one is answered 401. */

@@ -18,7 +18,8 @@ import java.util.function.Supplier;
 /**
  * {@code POST /via/v2/organizations/{orgId}/messaging/users/{userId}/sendText | sendUrl | notification}.
  *
- * <p>Order of checks: path (404) and method (405); then the injected fault, if any; then the bearer token and the
+ * <p>Order of checks: path (404) and method (405); then the organization's {@link RateLimit} (429 with Retry-After);
+ * then the injected fault, if any; then the bearer token and the
  * api key (401, empty body); the organization (404); headers and body (400, 422, see {@link MessageValidator});
  * with {@link SimulatorSettings#strictSessions()}, the streaming session (404 {@code sessionNotFound}); the user and
  * the interaction (404) and whether it has ended (410). Then the message is recorded and answered 202. A call that
@@ -35,6 +36,7 @@ final class MessagingEndpoint implements HttpHandler {
     private final MessagingRecord record;
     private final StreamingSessions sessions;
     private final Supplier<FaultDice> dice;
+    private final Supplier<RateLimiter> rateLimiter;
     private final Replies replies;
     private final Executor workers;
     private final ScheduledExecutorService delays;
@@ -44,14 +46,15 @@ final class MessagingEndpoint implements HttpHandler {
     }
 
     MessagingEndpoint(SimulatorSettings settings, TokenEndpoint tokens, MessageValidator validator,
-            MessagingRecord record, StreamingSessions sessions, Supplier<FaultDice> dice, Replies replies, Executor workers,
-            ScheduledExecutorService delays) {
+            MessagingRecord record, StreamingSessions sessions, Supplier<FaultDice> dice,
+            Supplier<RateLimiter> rateLimiter, Replies replies, Executor workers, ScheduledExecutorService delays) {
         this.settings = settings;
         this.tokens = tokens;
         this.validator = validator;
         this.record = record;
         this.sessions = sessions;
         this.dice = dice;
+        this.rateLimiter = rateLimiter;
         this.replies = replies;
         this.workers = workers;
         this.delays = delays;
@@ -66,6 +69,12 @@ final class MessagingEndpoint implements HttpHandler {
         }
         if (!"POST".equals(exchange.getRequestMethod())) {
             refuse(exchange, Refusal.methodNotAllowed(exchange.getRequestMethod(), "POST"));
+            return;
+        }
+        long retryAfterSeconds = rateLimiter.get().take(route.orgId());
+        if (retryAfterSeconds > 0) {
+            record.callStarted();
+            rateLimited(exchange, route, retryAfterSeconds);
             return;
         }
         FaultDice faults = dice.get();
@@ -153,6 +162,21 @@ final class MessagingEndpoint implements HttpHandler {
             record.callEnded();
         }
         return false;
+    }
+
+    /** Over the organization's limit: 429 with the seconds until a call would pass, kept as a failed call. */
+    private void rateLimited(HttpExchange exchange, Route route, long retryAfterSeconds) {
+        Refusal refusal = Refusal.withHeader(ErrorResponse.of(429, "request", "throttled", "rate limit exceeded"),
+                "Retry-After", Long.toString(retryAfterSeconds));
+        try {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            keepFailed(route, body, refusal.status, refusal.getMessage());
+            refuse(exchange, refusal);
+        } catch (IOException clientGone) {
+            exchange.close();
+        } finally {
+            record.callEnded();
+        }
     }
 
     /** Keeps the call in the conversation its body names, if any; {@code status} null for a dropped connection. */

@@ -26,6 +26,7 @@ import java.util.function.Consumer;
  * @param maxRequestBytes       the largest messaging request body taken; a larger one is answered 413 with an
  *                              {@code ErrorResponse} naming both sizes. The reference names no limit; the default,
  *                              {@value #DEFAULT_MAX_REQUEST_BYTES} bytes (16 MiB), takes any text up to 10 MiB
+ * @param rateLimit             the per-organization limit of messaging calls; {@link RateLimit#OFF} (the default): none
  */
 public record SimulatorSettings(
         int port,
@@ -40,13 +41,15 @@ public record SimulatorSettings(
         int workerThreads,
         long eventsWaitMillis,
         boolean strictSessions,
-        int maxRequestBytes) {
+        int maxRequestBytes,
+        RateLimit rateLimit) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
     public static final SimulatorSettings DEMO = new SimulatorSettings(0, "demo", "demo-api-key", "demo-client",
             "demo-secret", 3599, Set.of("agent-1"), Map.of("4321", "agent-1", "4322", "agent-1"), Faults.NONE,
-            Math.max(4, Runtime.getRuntime().availableProcessors() * 4), 20_000, false, DEFAULT_MAX_REQUEST_BYTES);
+            Math.max(4, Runtime.getRuntime().availableProcessors() * 4), 20_000, false, DEFAULT_MAX_REQUEST_BYTES,
+            RateLimit.OFF);
 
     public SimulatorSettings {
         if (port < 0 || port > 65535) {
@@ -77,6 +80,9 @@ public record SimulatorSettings(
         }
         if (maxRequestBytes < 1) {
             throw new IllegalArgumentException("maxRequestBytes must be at least 1, was " + maxRequestBytes);
+        }
+        if (rateLimit == null) {
+            throw new IllegalArgumentException("rateLimit must be given; RateLimit.OFF limits nothing");
         }
     }
 
@@ -141,13 +147,17 @@ public record SimulatorSettings(
         return edit(s -> s.maxRequestBytes = maxRequestBytes);
     }
 
+    public SimulatorSettings withRateLimit(RateLimit rateLimit) {
+        return edit(s -> s.rateLimit = rateLimit);
+    }
+
     /** Never shows the api key nor the client secret. */
     @Override
     public String toString() {
         return "SimulatorSettings[port=" + port + ", orgId=" + orgId + ", apiKey=****, clientId=" + clientId
                 + ", clientSecret=****, tokenExpiresInSeconds=" + tokenExpiresInSeconds + ", users=" + users
                 + ", interactions=" + interactions + ", faults=" + faults + ", workerThreads=" + workerThreads + ", eventsWaitMillis=" + eventsWaitMillis + ", strictSessions="
-                + strictSessions + ", maxRequestBytes=" + maxRequestBytes + "]";
+                + strictSessions + ", maxRequestBytes=" + maxRequestBytes + ", rateLimit=" + rateLimit + "]";
     }
 
     private SimulatorSettings edit(Consumer<Draft> change) {
@@ -171,6 +181,7 @@ public record SimulatorSettings(
         long eventsWaitMillis;
         boolean strictSessions;
         int maxRequestBytes;
+        RateLimit rateLimit;
 
         Draft(SimulatorSettings s) {
             port = s.port;
@@ -186,11 +197,12 @@ public record SimulatorSettings(
             eventsWaitMillis = s.eventsWaitMillis;
             strictSessions = s.strictSessions;
             maxRequestBytes = s.maxRequestBytes;
+            rateLimit = s.rateLimit;
         }
 
         SimulatorSettings build() {
             return new SimulatorSettings(port, orgId, apiKey, clientId, clientSecret, tokenExpiresInSeconds, users,
-                    interactions, faults, workerThreads, eventsWaitMillis, strictSessions, maxRequestBytes);
+                    interactions, faults, workerThreads, eventsWaitMillis, strictSessions, maxRequestBytes, rateLimit);
         }
     }
 

@@ -110,6 +110,10 @@
  * <li>{@code GET /simulator/faults}, {@code PUT /simulator/faults}: the
  * {@link io.github.camelalvaria.messaging.simulator.Faults} as JSON; a PUT sets the fields it names over
  * {@code Faults.NONE}. 400 for an unknown field or a wrong type, 422 for a value out of range.</li>
+ * <li>{@code GET /simulator/rate-limit}, {@code PUT /simulator/rate-limit}: the per-organization
+ * {@link io.github.camelalvaria.messaging.simulator.RateLimit} as JSON, {@code {"requestsPerSecond":500,"burst":100}}
+ * ({@code requestsPerSecond} 0: off); a call over it is answered 429 with {@code Retry-After} before any other check,
+ * and kept as a failed call. 400 for an unknown field or a wrong type, 422 for a value out of range.</li>
  * <li>{@code POST /simulator/tokens/expire}: every issued token stops working, 204.</li>
  * </ul>
  *

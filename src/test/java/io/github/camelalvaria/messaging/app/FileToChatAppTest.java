@@ -37,6 +37,9 @@ import static org.awaitility.Awaitility.await;
                        "alvaria.file.inbox=target/app-test/inbox",
                        // room for a fifth file while four wait out a Retry-After (filesWaitingOutARetryAfter...)
                        "alvaria.file.max-in-flight=8",
+                       // ... and no rate-limit gate, which would make the fifth file wait out the tenant's window
+                       // by design: that test is about the threads of the redelivery, RateLimitGateTest about the gate
+                       "camel.component.alvaria-messaging.rate-limit-gate=false",
                        "alvaria.java-file.enabled=true",
                        "alvaria.java-file.inbox=target/app-test/inbox-java",
                        "alvaria.dead-letter.default-uri=file:target/app-test/dead-letter",
