@@ -84,12 +84,12 @@ class ChatToFileClusterTest {
     @Test
     void oneInstanceReadsTheEventsAndAnotherTakesOverWhenItIsKilled() throws Exception {
         Path outbox = folder.resolve("outbox");
+        Instant started = Instant.now();
         AppProcess first = start("instance-a");
         AppProcess second = start("instance-b");
 
         // one leader, one streaming session polled
-        await().atMost(PATIENCE).until(() -> leads(first) || leads(second));
-        await().atMost(PATIENCE).until(() -> simulator.sessions().size() == 1);
+        await().atMost(PATIENCE).until(() -> (leads(first) || leads(second)) && newSession(started) != null);
         AppProcess leader = leads(first) ? first : second;
         AppProcess follower = leader == first ? second : first;
         assertThat(leads(follower)).as("both lead").isFalse();
@@ -97,7 +97,7 @@ class ChatToFileClusterTest {
         List<String> beforeKill = inject("before the kill", MESSAGES);
         await().atMost(PATIENCE).until(() -> written(outbox).size() >= MESSAGES);
         assertThat(written(outbox)).as("each written once, by the leader alone").containsExactlyInAnyOrderElementsOf(beforeKill);
-        assertThat(simulator.sessions()).as("sessions").hasSize(1);
+        assertThat(sessionsSince(started)).as("streaming sessions opened").hasSize(1);
 
         assertThat(leader.kill()).as("exit code of kill -9").isEqualTo(137);
         Instant killed = Instant.now();
@@ -117,10 +117,35 @@ class ChatToFileClusterTest {
                           afterTakeover.size());
     }
 
+    /**
+     * A leader that stands still longer than the heartbeat timeout (a GC pause, a frozen VM) still holds the file
+     * lock: the operating system keeps it for the frozen process, so the other instance cannot take over, and on
+     * waking the leader goes on. No second events consumer, no message written twice.
+     */
+    @Test
+    void aFrozenLeaderKeepsTheLockAndNoMessageIsWrittenTwice() throws Exception {
+        Path outbox = folder.resolve("outbox");
+        Instant started = Instant.now();
+        AppProcess first = start("frozen-a");
+        AppProcess second = start("frozen-b");
+        await().atMost(PATIENCE).until(() -> (leads(first) || leads(second)) && newSession(started) != null);
+        AppProcess leader = leads(first) ? first : second;
+        AppProcess follower = leader == first ? second : first;
+
+        leader.freeze(Duration.ofMillis(LOCK_INTERVAL_MILLIS * (HEARTBEAT_TIMEOUT_MULTIPLIER + 2)));
+        List<String> afterThaw = inject("after the freeze", MESSAGES);
+        await().atMost(PATIENCE).until(() -> written(outbox).containsAll(afterThaw));
+        assertThat(written(outbox)).as("every message once").containsExactlyInAnyOrderElementsOf(afterThaw);
+        assertThat(leads(follower)).as("the other instance took the lock").isFalse();
+        assertThat(leader.output()).doesNotContain("lost (lock=");
+        assertThat(sessionsSince(started)).as("streaming sessions opened").hasSize(1);
+    }
+
     private AppProcess start(String name) throws IOException {
         Map<String, String> properties = new HashMap<>();
         properties.put("alvaria.file.enabled", "false");
         properties.put("camel.main.shutdown-timeout", "10");
+        properties.put("alvaria.management.enabled", "false");
         properties.put("alvaria.chat-out.folder", folder.resolve("outbox").toString());
         properties.put("alvaria.cluster.file.root", folder.resolve("cluster").toString());
         properties.put("alvaria.cluster.file.acquire-lock-interval-ms", Long.toString(LOCK_INTERVAL_MILLIS));
@@ -137,9 +162,13 @@ class ChatToFileClusterTest {
         return app.output().contains("Lock on file") && app.output().contains(" acquired (lock=");
     }
 
+    /** The first live streaming session opened after that moment (an earlier test's may still be live), or null. */
     private static SessionRecord newSession(Instant after) {
-        return simulator.sessions().stream().filter(session -> session.createdAt().isAfter(after)).findFirst()
-                .orElse(null);
+        return sessionsSince(after).stream().findFirst().orElse(null);
+    }
+
+    private static List<SessionRecord> sessionsSince(Instant after) {
+        return simulator.sessions().stream().filter(session -> session.createdAt().isAfter(after)).toList();
     }
 
     private static List<String> inject(String phase, int count) {
