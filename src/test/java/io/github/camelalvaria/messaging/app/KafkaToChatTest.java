@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -28,6 +29,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -276,13 +278,14 @@ class KafkaToChatTest {
         return "k-" + i;
     }
 
-    private Map<String, String> sendNumbered(int count) {
+    private Map<String, String> sendNumbered(int count) throws Exception {
         return sendNumbered(topic(), count);
     }
 
     /** Records keyed by interaction id, numbered per interaction; returns each record's text and its interaction. */
-    private Map<String, String> sendNumbered(String topic, int count) {
+    private Map<String, String> sendNumbered(String topic, int count) throws Exception {
         Map<String, String> sent = new LinkedHashMap<>();
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
         Map<String, Integer> sequences = new HashMap<>();
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", broker.bootstrapServers());
@@ -297,10 +300,14 @@ class KafkaToChatTest {
                 ProducerRecord<String, String> record = new ProducerRecord<>(topic, interaction, text);
                 record.headers().add(INTERACTION_ID, interaction.getBytes(StandardCharsets.UTF_8));
                 record.headers().add(OPERATION, "sendText".getBytes(StandardCharsets.UTF_8));
-                producer.send(record);
+                sends.add(producer.send(record));
                 sent.put(text, interaction);
             }
             producer.flush();
+            // every record is on the topic, or the test stops here: a record the broker never got is no bridge's loss
+            for (Future<RecordMetadata> send : sends) {
+                send.get(60, TimeUnit.SECONDS);
+            }
         }
         return sent;
     }
