@@ -29,6 +29,7 @@ import static org.awaitility.Awaitility.await;
                        "alvaria.file.inbox=target/chat-out-test/inbox",
                        "alvaria.chat-out.enabled=true",
                        "alvaria.chat-out.folder=target/chat-out-test/outbox",
+                       "alvaria.cluster.file.root=target/chat-out-test/cluster",
                        "alvaria.chat-out.mail.enabled=true",
                        "alvaria.chat-out.mail.host=localhost",
                        "alvaria.chat-out.mail.port=3025",
