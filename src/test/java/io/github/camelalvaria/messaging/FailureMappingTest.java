@@ -162,6 +162,33 @@ class FailureMappingTest extends AlvariaTestSupport {
         assertThat(exchange.getMessage().getBody()).isEqualTo("hello");
     }
 
+    /** The session was never created, so the message was never sent: that is no answer of the API to it. */
+    @Test
+    void withThrowExceptionOnFailureFalseASessionThatCouldNotBeCreatedIsStillAnException() {
+        alvaria.answerSession(MockAlvaria.json(500, "{\"code\":500,\"message\":\"session service down\"}"));
+
+        Exchange exchange = send(URI + "&throwExceptionOnFailure=false&sessionId=", "hello");
+
+        assertThat(exchange.getException()).isInstanceOf(AlvariaRetryableException.class)
+                .hasMessageContaining("session service down");
+        assertThat(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isNull();
+        assertThat(alvaria.apiRequests()).isEmpty();
+    }
+
+    @Test
+    void withThrowExceptionOnFailureFalseASuccessClearsTheTextOfAnEarlierFailure() {
+        alvaria.answerApi(MockAlvaria.json(404, ERROR_BODY.formatted(404)));
+        String uri = URI + "&throwExceptionOnFailure=false";
+
+        Exchange failed = send(uri, "hello");
+        Exchange retried = send(uri, "hello", Exchange.HTTP_RESPONSE_CODE, 404,
+                                Exchange.HTTP_RESPONSE_TEXT, failed.getMessage().getHeader(Exchange.HTTP_RESPONSE_TEXT));
+
+        assertThat(failed.getMessage().getHeader(Exchange.HTTP_RESPONSE_TEXT)).isEqualTo("Not Found");
+        assertThat(retried.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(202);
+        assertThat(retried.getMessage().getHeader(Exchange.HTTP_RESPONSE_TEXT)).isNull();
+    }
+
     @Test
     void aServerThatStallsTimesOutAsRetryable() {
         alvaria.answerApi(new MockResponse.Builder().code(202).headersDelay(5, TimeUnit.SECONDS).build());
