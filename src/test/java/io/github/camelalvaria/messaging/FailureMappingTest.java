@@ -10,12 +10,14 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -43,6 +45,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Every status of the reference's table, and every way of getting no answer, fails with the right type. */
 class FailureMappingTest extends AlvariaTestSupport {
@@ -197,6 +200,23 @@ class FailureMappingTest extends AlvariaTestSupport {
 
         assertThat(failure).isInstanceOf(AlvariaRetryableException.class)
                 .hasMessageContaining("no response").hasRootCauseInstanceOf(SocketTimeoutException.class);
+    }
+
+    /** Every pooled connection busy: the next request waits connectionRequestTimeout, not HttpClient's 3 minutes. */
+    @Test
+    void aRequestThatGetsNoPooledConnectionInConnectionRequestTimeoutFailsRetryableUnsent() throws Exception {
+        String uri = URI + "&maxConnectionsPerHost=1&connectionRequestTimeout=300";
+        send(uri, "token first");
+        alvaria.answerApi(new MockResponse.Builder().code(202).headersDelay(3, TimeUnit.SECONDS).build());
+        CompletableFuture<Exchange> holdsTheConnection = template.asyncSend(uri, exchange -> exchange.getMessage().setBody("slow"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> alvaria.apiRequests().size() == 2);
+
+        Exception failure = send(uri, "waits for a connection").getException();
+
+        assertThat(failure).isInstanceOf(AlvariaRetryableException.class).hasMessageContaining("no response");
+        assertThat(alvaria.apiRequests()).hasSize(2);
+        assertThat(holdsTheConnection.get(10, TimeUnit.SECONDS).getException()).isNull();
     }
 
     @Test
