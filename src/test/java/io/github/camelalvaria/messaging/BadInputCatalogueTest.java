@@ -112,7 +112,7 @@ class BadInputCatalogueTest extends AlvariaTestSupport {
                 // bodies that are not text are refused, not posted as their toString()
                 refused("a record body", TEXT, new Order("o-1", 2), Map.of(), "text"),
                 refused("a List body", TEXT, List.of("a", "b"), Map.of(), "text"),
-                refused("an Integer body", TEXT, 42, Map.of(), "text"),
+                refused("an Optional body", TEXT, java.util.Optional.of("hi"), Map.of(), "text"),
                 refused("a record body for sendUrl", URL, new Order("o-1", 2), Map.of(), "url"),
                 refused("no url", URL, null, Map.of(), "url"),
                 refused("a Map body with a list as url", URL, Map.of("url", List.of("https://a.example")), Map.of(),
