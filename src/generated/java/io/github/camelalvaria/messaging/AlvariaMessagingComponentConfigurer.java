@@ -53,6 +53,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "configuration": target.setConfiguration(property(camelContext, io.github.camelalvaria.messaging.AlvariaMessagingConfiguration.class, value)); return true;
         case "connecttimeout":
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "connectionrequesttimeout":
+        case "connectionRequestTimeout": getOrCreateConfiguration(target).setConnectionRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "entityname":
         case "entityName": getOrCreateConfiguration(target).setEntityName(property(camelContext, java.lang.String.class, value)); return true;
         case "entitytype":
@@ -139,6 +141,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "configuration": return io.github.camelalvaria.messaging.AlvariaMessagingConfiguration.class;
         case "connecttimeout":
         case "connectTimeout": return long.class;
+        case "connectionrequesttimeout":
+        case "connectionRequestTimeout": return long.class;
         case "entityname":
         case "entityName": return java.lang.String.class;
         case "entitytype":
@@ -226,6 +230,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "configuration": return target.getConfiguration();
         case "connecttimeout":
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
+        case "connectionrequesttimeout":
+        case "connectionRequestTimeout": return getOrCreateConfiguration(target).getConnectionRequestTimeout();
         case "entityname":
         case "entityName": return getOrCreateConfiguration(target).getEntityName();
         case "entitytype":

@@ -43,6 +43,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "clientSecret": target.getConfiguration().setClientSecret(property(camelContext, java.lang.String.class, value)); return true;
         case "connecttimeout":
         case "connectTimeout": target.getConfiguration().setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "connectionrequesttimeout":
+        case "connectionRequestTimeout": target.getConfiguration().setConnectionRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "entityname":
         case "entityName": target.getConfiguration().setEntityName(property(camelContext, java.lang.String.class, value)); return true;
         case "entitytype":
@@ -128,6 +130,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "clientSecret": return java.lang.String.class;
         case "connecttimeout":
         case "connectTimeout": return long.class;
+        case "connectionrequesttimeout":
+        case "connectionRequestTimeout": return long.class;
         case "entityname":
         case "entityName": return java.lang.String.class;
         case "entitytype":
@@ -214,6 +218,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "clientSecret": return target.getConfiguration().getClientSecret();
         case "connecttimeout":
         case "connectTimeout": return target.getConfiguration().getConnectTimeout();
+        case "connectionrequesttimeout":
+        case "connectionRequestTimeout": return target.getConfiguration().getConnectionRequestTimeout();
         case "entityname":
         case "entityName": return target.getConfiguration().getEntityName();
         case "entitytype":

@@ -23,9 +23,12 @@ public class AlvariaMessagingEndpointUriFactory extends org.apache.camel.support
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(35);
+        Set<String> props = new HashSet<>(41);
         props.add("accessToken");
+        props.add("adaptiveConcurrency");
         props.add("apiKey");
+        props.add("backoffDelay");
+        props.add("backoffMaxDelay");
         props.add("baseUrl");
         props.add("bridgeErrorHandler");
         props.add("clientId");
@@ -44,11 +47,14 @@ public class AlvariaMessagingEndpointUriFactory extends org.apache.camel.support
         props.add("lazyStartProducer");
         props.add("maxConnectionsPerHost");
         props.add("maxEvents");
+        props.add("maxGateWait");
+        props.add("maxRequestsPerSecond");
         props.add("maxRetryAfter");
         props.add("operation");
         props.add("orgId");
         props.add("proxyHost");
         props.add("proxyPort");
+        props.add("rateLimitGate");
         props.add("requestTimeout");
         props.add("requireAcknowledgement");
         props.add("retryableStatusCodes");

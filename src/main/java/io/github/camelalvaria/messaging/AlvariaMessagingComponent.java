@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -27,6 +26,7 @@ import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.core5.io.CloseMode;
 import org.slf4j.Logger;
@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code alvaria-messaging} component. It owns what its endpoints share: the HTTP clients (one per distinct
- * transport setting), the access-token caches (one per token URL, client, organization and scope), the managed sessions
- * and the rate-limit gates (one per tenant).
+ * transport setting), the access-token caches (one per grant: token URL, client, secret, organization and scope),
+ * the managed sessions and the rate-limit gates (one per tenant), each released when no started endpoint uses it any more.
  */
 @Component("alvaria-messaging")
 public class AlvariaMessagingComponent extends DefaultComponent implements SSLContextParametersAware {
@@ -51,8 +51,10 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
     private final ObjectMapper objectMapper = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final Map<HttpClientSettings, Lease> httpClients = new HashMap<>();
-    private final Map<ClientCredentialsTokenSource.Key, ClientCredentialsTokenSource> tokenSources
-            = new ConcurrentHashMap<>();
+    private final Map<ClientCredentialsTokenSource.Key, TokenLease> tokenSources = new HashMap<>();
+    /** Token fetches of caches no longer held, so that the counts only grow. */
+    private long retiredTokenFetches;
+    private long retiredFailedTokenFetches;
     private final Map<SessionKey, SessionLease> sessions = new HashMap<>();
     private final Map<GateKey, GateLease> gates = new HashMap<>();
     private ScheduledExecutorService sessionScheduler;
@@ -77,6 +79,10 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
         public String toString() {
             return "SessionKey[" + organizationUrl + "]";
         }
+    }
+
+    /** A token cache and how many started endpoints use it. */
+    private record TokenLease(ClientCredentialsTokenSource source, int users) {
     }
 
     private record SessionLease(StreamingSession session, HttpClientSettings httpClient, int users) {
@@ -272,10 +278,35 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
                / 1e9;
     }
 
-    ClientCredentialsTokenSource tokenSource(
-            ClientCredentialsTokenSource.Key key, String clientSecret, Duration requestTimeout, FailureMapper failures) {
-        return tokenSources.computeIfAbsent(key, k -> new ClientCredentialsTokenSource(
-                k, clientSecret, requestTimeout, failures, objectMapper.reader(), Clock.systemUTC()));
+    /** The token cache of this grant, shared by every started endpoint that uses it until the last one releases it. */
+    synchronized ClientCredentialsTokenSource acquireTokenSource(
+            ClientCredentialsTokenSource.Key key, String clientSecret, RequestConfig requestConfig,
+            FailureMapper failures) {
+        TokenLease lease = tokenSources.get(key);
+        ClientCredentialsTokenSource source = lease != null ? lease.source()
+                : new ClientCredentialsTokenSource(key, clientSecret, requestConfig, failures, objectMapper.reader(),
+                                                   Clock.systemUTC());
+        tokenSources.put(key, new TokenLease(source, lease == null ? 1 : lease.users() + 1));
+        return source;
+    }
+
+    synchronized void releaseTokenSource(ClientCredentialsTokenSource.Key key) {
+        TokenLease lease = tokenSources.get(key);
+        if (lease == null) {
+            return;
+        }
+        if (lease.users() > 1) {
+            tokenSources.put(key, new TokenLease(lease.source(), lease.users() - 1));
+        } else {
+            tokenSources.remove(key);
+            retiredTokenFetches += lease.source().fetchCount();
+            retiredFailedTokenFetches += lease.source().failedFetchCount();
+        }
+    }
+
+    /** How many token caches (grants) the started endpoints hold. */
+    synchronized int tokenSourceCount() {
+        return tokenSources.size();
     }
 
     FailureMapper failureMapper(String retryableStatusCodes) {
@@ -293,13 +324,15 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
     }
 
     /** Token fetches so far, over every token cache of this component (for tests and metrics). */
-    public long tokenFetchCount() {
-        return tokenSources.values().stream().mapToLong(ClientCredentialsTokenSource::fetchCount).sum();
+    public synchronized long tokenFetchCount() {
+        return retiredTokenFetches
+               + tokenSources.values().stream().mapToLong(lease -> lease.source().fetchCount()).sum();
     }
 
     /** Token fetches that failed, over every token cache of this component. */
-    public long failedTokenFetchCount() {
-        return tokenSources.values().stream().mapToLong(ClientCredentialsTokenSource::failedFetchCount).sum();
+    public synchronized long failedTokenFetchCount() {
+        return retiredFailedTokenFetches
+               + tokenSources.values().stream().mapToLong(lease -> lease.source().failedFetchCount()).sum();
     }
 
     /** Managed streaming sessions created on the server so far, re-creations included. */

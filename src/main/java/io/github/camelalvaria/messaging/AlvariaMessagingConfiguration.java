@@ -84,7 +84,8 @@ public class AlvariaMessagingConfiguration implements Cloneable {
     @UriParam(label = "security", secret = true, description = "The OAuth 2.0 client secret.")
     private String clientSecret;
     @UriParam(label = "security", defaultValue = DEFAULT_TOKEN_URL,
-              description = "The token endpoint; the region's host differs (see README).")
+              description = "The token endpoint; the region's host differs (see README). {orgId} is replaced by"
+                            + " orgId.")
     private String tokenUrl = DEFAULT_TOKEN_URL;
     @UriParam(label = "security", defaultValue = "messagingapi",
               description = "The scopes requested with the token, space separated.")
@@ -99,6 +100,10 @@ public class AlvariaMessagingConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = "30000", javaType = "java.time.Duration",
               description = "How long to wait for the response once the request is sent (socket inactivity).")
     private long requestTimeout = 30_000;
+    @UriParam(label = "advanced", defaultValue = "30000", javaType = "java.time.Duration",
+              description = "How long a request waits for a pooled connection to come free (all maxConnectionsPerHost"
+                            + " busy) before it fails with AlvariaRetryableException, unsent.")
+    private long connectionRequestTimeout = 30_000;
     @UriParam(label = "advanced", defaultValue = DEFAULT_RETRYABLE_STATUS_CODES,
               description = "HTTP statuses that fail with AlvariaRetryableException (comma separated); every other"
                             + " non-2xx fails with AlvariaPermanentException.")
@@ -347,6 +352,14 @@ public class AlvariaMessagingConfiguration implements Cloneable {
 
     public void setRequestTimeout(long requestTimeout) {
         this.requestTimeout = requestTimeout;
+    }
+
+    public long getConnectionRequestTimeout() {
+        return connectionRequestTimeout;
+    }
+
+    public void setConnectionRequestTimeout(long connectionRequestTimeout) {
+        this.connectionRequestTimeout = connectionRequestTimeout;
     }
 
     public String getRetryableStatusCodes() {

@@ -61,8 +61,9 @@ public final class AlvariaMessagingConstants {
     public static final String REDELIVERY_DELAY = Exchange.REDELIVERY_DELAY;
 
     /**
-     * Exchange property (not a header): how many times this exchange was sent to the API, redeliveries included.
-     * A property, so it survives an error handler's {@code useOriginalMessage}.
+     * Exchange property (not a header): the attempt of the last send, Camel's redeliveries of that step plus one (an
+     * earlier, successful send of the same exchange to another endpoint does not count). A property, so it survives
+     * an error handler's {@code useOriginalMessage}.
      */
     public static final String ATTEMPTS_PROPERTY = "CamelAlvariaAttempts";
 

@@ -27,7 +27,9 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +63,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
     private HttpClientSettings sharedHttpClient;
     private AlvariaMessagingComponent.SessionKey managedSession;
     private AlvariaMessagingComponent.GateKey gateKey;
+    private ClientCredentialsTokenSource.Key tokenGrant;
 
     public AlvariaMessagingEndpoint(String uri, AlvariaMessagingComponent component,
                                     AlvariaMessagingConfiguration configuration) {
@@ -124,14 +127,21 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
         }
         FailureMapper failures = getComponent().failureMapper(config.getRetryableStatusCodes());
         Duration requestTimeout = Duration.ofMillis(config.getRequestTimeout());
+        RequestConfig requestConfig = RequestConfig.custom()
+                .setResponseTimeout(Timeout.ofMilliseconds(config.getRequestTimeout()))
+                .setConnectionRequestTimeout(Timeout.ofMilliseconds(config.getConnectionRequestTimeout()))
+                .build();
         // the events consumer polls, so it always has a session of its own making: never two polls on one session
         boolean manageSession = config.getSessionId() == null || !operation.sends();
+        String tokenUrl = config.getTokenUrl().replace("{orgId}", config.getOrgId());
+        if (!fixedToken) {
+            tokenGrant = ClientCredentialsTokenSource.Key.of(tokenUrl, config.getClientId(), config.getOrgId(),
+                                                             scope(config.getScope(), manageSession),
+                                                             config.getClientSecret());
+        }
         AccessTokenSource tokens = fixedToken
                 ? new FixedAccessToken(config.getAccessToken())
-                : getComponent().tokenSource(
-                        new ClientCredentialsTokenSource.Key(config.getTokenUrl(), config.getClientId(),
-                                                             config.getOrgId(), scope(config.getScope(), manageSession)),
-                        config.getClientSecret(), requestTimeout, failures);
+                : getComponent().acquireTokenSource(tokenGrant, config.getClientSecret(), requestConfig, failures);
         if (manageSession) {
             managedSession = new AlvariaMessagingComponent.SessionKey(
                     organizationUrl, tokens, config.getApiKey(),
@@ -139,7 +149,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
                                                   config.isRequireAcknowledgement()));
             session = getComponent().acquireSession(managedSession, http, sharedHttpClient, requestTimeout, failures);
         }
-        client = new MessagingClient(http, tokens, organizationUrl, config.getApiKey(), requestTimeout,
+        client = new MessagingClient(http, tokens, organizationUrl, config.getApiKey(), requestConfig,
                                      getComponent().getObjectMapper().writer(), failures, session, gate);
         metrics = getComponent().metrics();
         if (session != null || !fixedToken) {
@@ -149,7 +159,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
         }
         warnIfPlainHttpLeavesTheMachine(organizationUrl, "the access token and api key");
         if (!fixedToken) {
-            warnIfPlainHttpLeavesTheMachine(config.getTokenUrl(), "the client secret");
+            warnIfPlainHttpLeavesTheMachine(tokenUrl, "the client secret");
         }
         LOG.info("alvaria-messaging:{} ready for {} with {} and {}", operation, organizationUrl,
                  fixedToken ? "a fixed access token" : "client credentials of client " + config.getClientId(),
@@ -182,6 +192,10 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
         if (managedSession != null) {
             getComponent().releaseSession(managedSession);
             managedSession = null;
+        }
+        if (tokenGrant != null) {
+            getComponent().releaseTokenSource(tokenGrant);
+            tokenGrant = null;
         }
         if (sharedHttpClient != null) {
             getComponent().releaseHttpClient(sharedHttpClient);
@@ -285,9 +299,9 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
                 httpUrl("tokenUrl", config.getTokenUrl());
             }
             httpUrl("baseUrl", config.getBaseUrl());
-            if (config.getBaseUrl().contains("{orgId}") && !config.getOrgId().matches("[A-Za-z0-9-]+")) {
-                throw invalid("orgId", "'" + config.getOrgId() + "' cannot be part of the host name of baseUrl "
-                                       + config.getBaseUrl() + ": letters, digits and '-' only");
+            orgIdFits("baseUrl", config.getBaseUrl());
+            if (!fixedToken) {
+                orgIdFits("tokenUrl", config.getTokenUrl());
             }
             if (config.getSessionId() != null) {
                 headerSafe("sessionId", config.getSessionId());
@@ -304,6 +318,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
             }
             positive("connectTimeout", config.getConnectTimeout());
             positive("requestTimeout", config.getRequestTimeout());
+            positive("connectionRequestTimeout", config.getConnectionRequestTimeout());
             positive("maxConnectionsPerHost", config.getMaxConnectionsPerHost());
             positive("inactivityDelay", config.getInactivityDelay());
             positive("maxEvents", config.getMaxEvents());
@@ -335,6 +350,14 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
             }
             if (config.getProxyPort() != null && config.getProxyHost() == null) {
                 throw invalid("proxyHost", "proxyPort is set but proxyHost is not");
+            }
+        }
+
+        /** {@code {orgId}} is replaced as it is, so it may only be what a host name can hold. */
+        private void orgIdFits(String option, String url) throws AlvariaValidationException {
+            if (url.contains("{orgId}") && !config.getOrgId().matches("[A-Za-z0-9-]+")) {
+                throw invalid("orgId", "'" + config.getOrgId() + "' cannot replace {orgId} in " + option + " "
+                                       + url + ": letters, digits and '-' only");
             }
         }
 

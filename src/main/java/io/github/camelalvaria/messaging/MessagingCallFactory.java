@@ -1,8 +1,11 @@
 package io.github.camelalvaria.messaging;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 
@@ -62,10 +65,10 @@ final class MessagingCallFactory {
         MessagingRequest request = switch (operation) {
             case sendText -> new SendTextRequest(interactionId, entityName, entityType,
                                                  structured ? input.required("text", "text", null, null)
-                                                         : input.nonBlank("text", message.getBody(String.class)));
+                                                         : input.nonBlank("text", text(exchange, body, input, "text")));
             case sendUrl -> new SendUrlRequest(interactionId, entityName, entityType,
-                                               input.httpUrl("url", structured
-                                                       ? input.required("url", "url", null, null) : urlBody(body)));
+                                               input.httpUrl("url", structured ? input.required("url", "url", null, null)
+                                                       : text(exchange, body, input, "url")));
             case notification -> new NotificationRequest(interactionId, entityName, entityType,
                     input.oneOf("state", STATES, input.required("state", "state", AlvariaMessagingConstants.STATE,
                                                                 options.getState())),
@@ -105,8 +108,33 @@ final class MessagingCallFactory {
         return -1;
     }
 
-    private static String urlBody(Object body) {
-        return body instanceof URI || body instanceof URL || body instanceof CharSequence ? body.toString() : null;
+    /**
+     * A body that is not a Map or a model record, as the text to send: text itself (a URI or URL for sendUrl), bytes
+     * or a stream as UTF-8, or whatever a type converter the user registered for the body's type makes of it. Anything
+     * else is refused rather than sent as its {@code toString()} (a record's "Order[id=o-1]" in a customer's chat).
+     */
+    private static String text(Exchange exchange, Object body, Input input, String field) throws AlvariaValidationException {
+        if (body == null) {
+            return null;
+        }
+        if (body instanceof CharSequence || body instanceof URI || body instanceof URL) {
+            return body.toString();
+        }
+        if (body instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        if (body instanceof InputStream stream) {
+            try {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException unreadable) {
+                throw input.invalid(field, "the message body could not be read: " + unreadable.getMessage());
+            }
+        }
+        if (exchange.getContext().getTypeConverterRegistry().lookup(String.class, body.getClass()) != null) {
+            return exchange.getContext().getTypeConverter().convertTo(String.class, exchange, body);
+        }
+        throw input.invalid(field, "the message body is a " + body.getClass().getName() + ", which is not text: send a String, byte[],"
+                + " InputStream, Map or MessagingRequest, or register a type converter from it to String");
     }
 
     /** The three places a value can come from, and the rules every value obeys. */
@@ -207,7 +235,7 @@ final class MessagingCallFactory {
             return seconds;
         }
 
-        private AlvariaValidationException invalid(String field, String problem) {
+        AlvariaValidationException invalid(String field, String problem) {
             return new AlvariaValidationException(operation, field, problem);
         }
 

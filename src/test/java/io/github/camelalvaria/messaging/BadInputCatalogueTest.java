@@ -109,6 +109,11 @@ class BadInputCatalogueTest extends AlvariaTestSupport {
                 refused("a Map body with a list as text", TEXT, Map.of("text", List.of("a")), Map.of(), "text"),
                 refused("a SendTextRequest without text", TEXT, new SendTextRequest("1", "n", "Agent", null), Map.of(),
                         "text"),
+                // bodies that are not text are refused, not posted as their toString()
+                refused("a record body", TEXT, new Order("o-1", 2), Map.of(), "text"),
+                refused("a List body", TEXT, List.of("a", "b"), Map.of(), "text"),
+                refused("an Optional body", TEXT, java.util.Optional.of("hi"), Map.of(), "text"),
+                refused("a record body for sendUrl", URL, new Order("o-1", 2), Map.of(), "url"),
                 refused("no url", URL, null, Map.of(), "url"),
                 refused("a Map body with a list as url", URL, Map.of("url", List.of("https://a.example")), Map.of(),
                         "url"),
@@ -260,6 +265,10 @@ class BadInputCatalogueTest extends AlvariaTestSupport {
                            "expiresAfterSeconds"),
                 jmsRefused("sendUrl with a relative URL", "/orders/1042",
                            Map.of(OPERATION, "sendUrl", INTERACTION_ID, "4321"), "url"));
+    }
+
+    /** A body type of the user's own, with no type converter to String. */
+    record Order(String id, int qty) {
     }
 
     @ParameterizedTest(name = "{0}")

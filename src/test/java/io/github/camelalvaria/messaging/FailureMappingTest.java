@@ -1,10 +1,29 @@
 package io.github.camelalvaria.messaging;
 
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.time.Duration;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.camelalvaria.messaging.client.FailureMapper;
@@ -13,14 +32,20 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.SocketEffect;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorShutdownException;
 import org.apache.hc.core5.util.Deadline;
 import org.apache.hc.core5.util.DeadlineTimeoutException;
 import org.apache.hc.core5.util.TimeValue;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Every status of the reference's table, and every way of getting no answer, fails with the right type. */
 class FailureMappingTest extends AlvariaTestSupport {
@@ -140,6 +165,33 @@ class FailureMappingTest extends AlvariaTestSupport {
         assertThat(exchange.getMessage().getBody()).isEqualTo("hello");
     }
 
+    /** The session was never created, so the message was never sent: that is no answer of the API to it. */
+    @Test
+    void withThrowExceptionOnFailureFalseASessionThatCouldNotBeCreatedIsStillAnException() {
+        alvaria.answerSession(MockAlvaria.json(500, "{\"code\":500,\"message\":\"session service down\"}"));
+
+        Exchange exchange = send(URI + "&throwExceptionOnFailure=false&sessionId=", "hello");
+
+        assertThat(exchange.getException()).isInstanceOf(AlvariaRetryableException.class)
+                .hasMessageContaining("session service down");
+        assertThat(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isNull();
+        assertThat(alvaria.apiRequests()).isEmpty();
+    }
+
+    @Test
+    void withThrowExceptionOnFailureFalseASuccessClearsTheTextOfAnEarlierFailure() {
+        alvaria.answerApi(MockAlvaria.json(404, ERROR_BODY.formatted(404)));
+        String uri = URI + "&throwExceptionOnFailure=false";
+
+        Exchange failed = send(uri, "hello");
+        Exchange retried = send(uri, "hello", Exchange.HTTP_RESPONSE_CODE, 404,
+                                Exchange.HTTP_RESPONSE_TEXT, failed.getMessage().getHeader(Exchange.HTTP_RESPONSE_TEXT));
+
+        assertThat(failed.getMessage().getHeader(Exchange.HTTP_RESPONSE_TEXT)).isEqualTo("Not Found");
+        assertThat(retried.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(202);
+        assertThat(retried.getMessage().getHeader(Exchange.HTTP_RESPONSE_TEXT)).isNull();
+    }
+
     @Test
     void aServerThatStallsTimesOutAsRetryable() {
         alvaria.answerApi(new MockResponse.Builder().code(202).headersDelay(5, TimeUnit.SECONDS).build());
@@ -148,6 +200,23 @@ class FailureMappingTest extends AlvariaTestSupport {
 
         assertThat(failure).isInstanceOf(AlvariaRetryableException.class)
                 .hasMessageContaining("no response").hasRootCauseInstanceOf(SocketTimeoutException.class);
+    }
+
+    /** Every pooled connection busy: the next request waits connectionRequestTimeout, not HttpClient's 3 minutes. */
+    @Test
+    void aRequestThatGetsNoPooledConnectionInConnectionRequestTimeoutFailsRetryableUnsent() throws Exception {
+        String uri = URI + "&maxConnectionsPerHost=1&connectionRequestTimeout=300";
+        send(uri, "token first");
+        alvaria.answerApi(new MockResponse.Builder().code(202).headersDelay(3, TimeUnit.SECONDS).build());
+        CompletableFuture<Exchange> holdsTheConnection = template.asyncSend(uri, exchange -> exchange.getMessage().setBody("slow"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> alvaria.apiRequests().size() == 2);
+
+        Exception failure = send(uri, "waits for a connection").getException();
+
+        assertThat(failure).isInstanceOf(AlvariaRetryableException.class).hasMessageContaining("no response");
+        assertThat(alvaria.apiRequests()).hasSize(2);
+        assertThat(holdsTheConnection.get(10, TimeUnit.SECONDS).getException()).isNull();
     }
 
     @Test
@@ -186,5 +255,152 @@ class FailureMappingTest extends AlvariaTestSupport {
                                  + closedPort, "hello").getException();
 
         assertThat(failure).isInstanceOf(AlvariaRetryableException.class).hasMessageContaining("no response");
+    }
+
+    @ParameterizedTest(name = "Retry-After: {0}")
+    @ValueSource(strings = { "9999999999999999", "9223372036854775807", "9223372036854775808",
+                             "184467440737095516150000" })
+    void aHugeRetryAfterStillFailsTheExchangeWithTheDelayCappedAtMaxRetryAfter(String retryAfter) {
+        alvaria.answerApi(new MockResponse.Builder().code(503).setHeader("Retry-After", retryAfter).build());
+
+        Exchange exchange = send(URI, "hello");
+
+        assertThat(exchange.getException()).isInstanceOf(AlvariaRetryableException.class);
+        assertThat(exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY, Long.class)).isEqualTo(120_000L);
+    }
+
+    @ParameterizedTest(name = "Retry-After: \"{0}\"")
+    @ValueSource(strings = { "-5", "-9223372036854775809", "soon", "1.5", "5 s", "" })
+    void anUnreadableRetryAfterLeavesTheRoutesBackoffInCharge(String retryAfter) {
+        alvaria.answerApi(new MockResponse.Builder().code(503).setHeader("Retry-After", retryAfter).build());
+
+        Exchange exchange = send(URI, "hello", Exchange.REDELIVERY_DELAY, 99_000L);
+
+        assertThat(exchange.getException()).isInstanceOf(AlvariaRetryableException.class);
+        assertThat(((AlvariaMessagingException) exchange.getException()).getRetryAfter()).isEmpty();
+        assertThat(exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY)).isNull();
+    }
+
+    /** "Try again now" must not turn the route's backoff into a zero-delay loop. */
+    @ParameterizedTest(name = "Retry-After: {0}")
+    @ValueSource(strings = { "0", "Sun, 06 Nov 1994 08:49:37 GMT" })
+    void aRetryAfterOfZeroOrAPastDateLeavesTheRoutesBackoffInCharge(String retryAfter) {
+        alvaria.answerApi(new MockResponse.Builder().code(429).setHeader("Retry-After", retryAfter).build());
+
+        Exchange exchange = send(URI, "hello", Exchange.REDELIVERY_DELAY, 99_000L);
+
+        assertThat(exchange.getException()).isInstanceOf(AlvariaRetryableException.class);
+        assertThat(exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY)).isNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "EEEE, dd-MMM-yy HH:mm:ss 'GMT'", "EEE MMM ppd HH:mm:ss yyyy" })
+    void aRetryAfterInTheObsoleteHttpDateFormsBecomesTheRedeliveryDelay(String rfc9110Form) {
+        String inTwentySeconds = DateTimeFormatter.ofPattern(rfc9110Form, Locale.US)
+                .format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(20));
+        alvaria.answerApi(new MockResponse.Builder().code(503).setHeader("Retry-After", inTwentySeconds).build());
+
+        Exchange exchange = send(URI, "hello");
+
+        assertThat(exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY, Long.class))
+                .isBetween(17_000L, 20_000L);
+    }
+
+    @Test
+    void anErrorBodyWithoutACharsetIsReadAsUtf8() {
+        alvaria.answerApi(new MockResponse.Builder().code(404).setHeader("Content-Type", "application/json")
+                                  .body("{\"code\":404,\"message\":\"café fermé\"}").build());
+
+        AlvariaMessagingException failure = (AlvariaMessagingException) send(URI, "hello").getException();
+
+        assertThat(failure.getMessage()).contains("café fermé");
+        assertThat(failure.getResponseBody()).contains("café fermé");
+        assertThat(failure.getErrorResponse()).hasValueSatisfying(
+                error -> assertThat(error.message()).isEqualTo("café fermé"));
+    }
+
+    /** A client closed while the route still sends (a context stopping): the message never left, so redeliver it. */
+    @Test
+    void aSendOnAClientThatIsShutDownIsRetryable() throws IOException {
+        CloseableHttpAsyncClient closed = HttpAsyncClients.createMinimal();
+        closed.start();
+        closed.close(CloseMode.IMMEDIATE);
+        context.getRegistry().bind("closedClient", closed);
+
+        Exception failure = send(URI + "&httpClient=#closedClient", "hello").getException();
+
+        assertThat(failure).isInstanceOf(AlvariaRetryableException.class).hasMessageContaining("no response");
+        assertThat(alvaria.apiRequests()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "IOReactorShutdownException", "client is shut down", "RejectedExecutionException",
+                             "CancellationException" })
+    void aShutdownTimeFailureOfAnUnsentRequestIsRetryable(String kind) {
+        Exception shutdown = switch (kind) {
+            case "IOReactorShutdownException" -> new IOReactorShutdownException("I/O reactor has been shut down");
+            case "client is shut down" -> new IllegalStateException("Client is shut down");
+            case "RejectedExecutionException" -> new RejectedExecutionException("executor terminated");
+            default -> new CancellationException("request cancelled");
+        };
+
+        AlvariaMessagingException failure = mapper().fromTransport("sendText", "POST", "http://127.0.0.1:1/x", shutdown);
+
+        assertThat(failure).isInstanceOf(AlvariaRetryableException.class).hasMessageContaining("no response");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "reset", "closed", "EOF" })
+    void aHandshakeTheConnectionBrokeIsRetryable(String how) {
+        SSLException lost = switch (how) {
+            case "reset" -> new SSLException("Connection reset", new SocketException("Connection reset"));
+            case "closed" -> new SSLHandshakeException("Remote host terminated the handshake");
+            default -> (SSLException) new SSLHandshakeException("Remote host terminated the handshake")
+                    .initCause(new EOFException("SSL peer shut down incorrectly"));
+        };
+
+        assertThat(mapper().fromTransport("sendText", "POST", "https://127.0.0.1:1/x", lost))
+                .isInstanceOf(AlvariaRetryableException.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "CertificateException", "CertPathValidatorException", "SSLPeerUnverifiedException" })
+    void aCertificateTheClientRefusesIsPermanent(String kind) {
+        SSLException refused = switch (kind) {
+            case "CertificateException" -> (SSLException) new SSLHandshakeException("PKIX path building failed")
+                    .initCause(new CertificateException("unable to find valid certification path"));
+            case "CertPathValidatorException" -> (SSLException) new SSLHandshakeException("certificate expired")
+                    .initCause(new CertPathValidatorException("validity check failed"));
+            default -> new SSLPeerUnverifiedException("Certificate for <127.0.0.1> doesn't match");
+        };
+
+        assertThat(mapper().fromTransport("sendText", "POST", "https://127.0.0.1:1/x", refused))
+                .isInstanceOf(AlvariaPermanentException.class);
+    }
+
+    /** A server that takes the connection and closes it at the first TLS byte: JSSE's handshake dies with EOF. */
+    @Test
+    void aConnectionClosedDuringTheTlsHandshakeIsRetryable() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread closer = new Thread(() -> {
+                try (Socket socket = server.accept(); InputStream in = socket.getInputStream()) {
+                    in.read();
+                } catch (IOException ignored) {
+                    // the test's assertion tells
+                }
+            });
+            closer.start();
+
+            Exception failure = send(URI + "&accessToken=fixed&clientId=&clientSecret=&baseUrl=https://127.0.0.1:"
+                                     + server.getLocalPort(), "hello").getException();
+
+            assertThat(failure).isInstanceOf(AlvariaRetryableException.class).hasMessageContaining("no response")
+                    .cause().isInstanceOf(SSLException.class);
+            closer.join(5_000);
+        }
+    }
+
+    private static FailureMapper mapper() {
+        return new FailureMapper(Set.of(503), new ObjectMapper().reader());
     }
 }

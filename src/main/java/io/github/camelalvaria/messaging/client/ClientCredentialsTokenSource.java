@@ -3,10 +3,13 @@ package io.github.camelalvaria.messaging.client;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -24,30 +27,50 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHeaders;
-import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * OAuth 2.0 client-credentials tokens for one (token URL, client, organization, scope), shared by every endpoint that
- * uses them. A token is fetched once however many requests need it at the same moment, renewed shortly before it
- * expires, and dropped when the API refuses it.
+ * OAuth 2.0 client-credentials tokens for one grant (token URL, client, secret, organization, scope), shared by every
+ * endpoint that uses it. A token is fetched once however many requests need it at the same moment, renewed ahead of
+ * its expiry while it keeps serving, and dropped when the API refuses it.
  */
 public final class ClientCredentialsTokenSource implements AccessTokenSource {
 
-    /** What a token is valid for; the client secret is deliberately not part of it, so it never lands in a map key. */
-    public record Key(String tokenUrl, String clientId, String orgId, String scope) {
+    /**
+     * Every input of the grant. The secret is there only as its SHA-256 digest, so that a rotated secret gets a token
+     * of its own while the secret itself never lands in a map key, a log line or {@link #toString()}.
+     */
+    public record Key(String tokenUrl, String clientId, String orgId, String scope, String secretDigest) {
+
+        public static Key of(String tokenUrl, String clientId, String orgId, String scope, String clientSecret) {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256")
+                        .digest(clientSecret.getBytes(StandardCharsets.UTF_8));
+                return new Key(tokenUrl, clientId, orgId, scope, HexFormat.of().formatHex(digest));
+            } catch (NoSuchAlgorithmException everyJvmHasIt) {
+                throw new IllegalStateException(everyJvmHasIt);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Key[tokenUrl=" + tokenUrl + ", clientId=" + clientId + ", orgId=" + orgId + ", scope=" + scope + "]";
+        }
     }
 
     /** Used when the token service leaves out {@code expires_in}: the platform's documented default lifetime. */
     static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(60);
     private static final Duration MAX_RENEWAL_MARGIN = Duration.ofSeconds(60);
+    /** After a renewal ahead of expiry failed, how long the current token serves before the next renewal is tried. */
+    static final Duration RENEWAL_RETRY = Duration.ofSeconds(5);
     /** The operation name that failures of the token request carry. */
     public static final String OPERATION = "accessToken";
     private static final Logger LOG = LoggerFactory.getLogger(ClientCredentialsTokenSource.class);
 
     private final Key key;
-    private final String clientSecret;
+    private final String tokenUrl;
+    private final String[] secrets;
     private final String basicCredentials;
     private final RequestConfig requestConfig;
     private final FailureMapper failures;
@@ -60,27 +83,46 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
 
     private CurrentToken current;
 
+    /**
+     * @param requestConfig timeouts of the token request (the response and pool-lease timeouts of the endpoint)
+     */
     public ClientCredentialsTokenSource(
-            Key key, String clientSecret, Duration requestTimeout, FailureMapper failures, ObjectReader tokenReader,
-            Clock clock) {
+            Key key, String clientSecret, RequestConfig requestConfig, FailureMapper failures,
+            ObjectReader tokenReader, Clock clock) {
         this.key = key;
-        this.clientSecret = clientSecret;
-        this.basicCredentials = "Basic " + Base64.getEncoder()
-                .encodeToString((key.clientId() + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
-        this.requestConfig = RequestConfig.custom().setResponseTimeout(Timeout.of(requestTimeout)).build();
+        this.tokenUrl = key.tokenUrl();
+        // RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined for HTTP Basic
+        String encodedSecret = URLEncoder.encode(clientSecret, StandardCharsets.UTF_8);
+        this.basicCredentials = "Basic " + Base64.getEncoder().encodeToString(
+                (URLEncoder.encode(key.clientId(), StandardCharsets.UTF_8) + ":" + encodedSecret)
+                        .getBytes(StandardCharsets.UTF_8));
+        this.secrets = new String[] { clientSecret, encodedSecret, basicCredentials };
+        this.requestConfig = requestConfig;
         this.failures = failures;
         this.tokenReader = tokenReader.forType(AccessTokenResponse.class);
         this.clock = clock;
     }
 
+    /**
+     * The current token while it lasts. From its renewal time on, a renewal is started in the background and the
+     * current token keeps serving until it actually expires, so a token service that is down for a while costs
+     * nothing while the token is still valid; only an expired (or refused) token makes callers wait for a new one.
+     */
     @Override
     public CompletableFuture<String> token(CloseableHttpAsyncClient http) {
+        CurrentToken valid;
         synchronized (this) {
-            if (current != null && clock.instant().isBefore(current.renewAt())) {
+            Instant now = clock.instant();
+            if (current != null && now.isBefore(current.renewAt())) {
                 return CompletableFuture.completedFuture(current.value());
             }
+            valid = current != null && now.isBefore(current.expiresAt()) ? current : null;
+            if (valid != null) {
+                // until this renewal ends (or, failed, RENEWAL_RETRY later) nobody starts another
+                current = valid.renewingUntil(min(now.plus(RENEWAL_RETRY), valid.expiresAt()));
+            }
         }
-        return fetches.get(() -> fetch(http).whenComplete((token, failure) -> {
+        CompletableFuture<CurrentToken> renewal = fetches.get(() -> fetch(http).whenComplete((token, failure) -> {
             synchronized (this) {
                 if (token != null) {
                     current = token;
@@ -90,7 +132,12 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
             if (failure != null) {
                 failedFetches.incrementAndGet();
             }
-        })).thenApply(CurrentToken::value);
+        }));
+        return valid != null ? CompletableFuture.completedFuture(valid.value()) : renewal.thenApply(CurrentToken::value);
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     @Override
@@ -118,7 +165,7 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
 
     private CompletableFuture<CurrentToken> fetch(CloseableHttpAsyncClient http) {
         String realm = URLEncoder.encode(key.orgId(), StandardCharsets.UTF_8);
-        String uri = key.tokenUrl() + (key.tokenUrl().contains("?") ? "&" : "?") + "realm=" + realm;
+        String uri = tokenUrl + (tokenUrl.contains("?") ? "&" : "?") + "realm=" + realm;
         String form = "grant_type=client_credentials&realm=" + realm
                       + "&scope=" + URLEncoder.encode(key.scope(), StandardCharsets.UTF_8);
         SimpleHttpRequest request = SimpleRequestBuilder.post(uri)
@@ -141,7 +188,7 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
         int status = response.getCode();
         if (status < 200 || status > 299) {
             AlvariaMessagingException failure
-                    = failures.fromResponse(OPERATION, "POST", uri, response, clientSecret, basicCredentials);
+                    = failures.fromResponse(OPERATION, "POST", uri, response, secrets);
             LOG.warn("The token service answered HTTP {} to client {} of {}", status, key.clientId(), key.orgId());
             throw new CompletionException(failure);
         }
@@ -163,13 +210,20 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
                 ? lifetime.dividedBy(10) : MAX_RENEWAL_MARGIN;
         LOG.debug("Fetched an access token for client {} of {}, valid {} s", key.clientId(), key.orgId(),
                   lifetime.toSeconds());
-        return new CurrentToken(body.accessToken(), requested.plus(lifetime).minus(margin));
+        Instant expiresAt = requested.plus(lifetime);
+        return new CurrentToken(body.accessToken(), expiresAt.minus(margin), expiresAt);
     }
 
-    private record CurrentToken(String value, Instant renewAt) {
+    /** A token, when to start renewing it, and when it is no longer valid. */
+    private record CurrentToken(String value, Instant renewAt, Instant expiresAt) {
+
+        CurrentToken renewingUntil(Instant nextRenewal) {
+            return new CurrentToken(value, nextRenewal, expiresAt);
+        }
+
         @Override
         public String toString() {
-            return "CurrentToken[renewAt=" + renewAt + "]";
+            return "CurrentToken[renewAt=" + renewAt + ", expiresAt=" + expiresAt + "]";
         }
     }
 }

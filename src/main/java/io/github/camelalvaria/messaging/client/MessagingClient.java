@@ -1,7 +1,6 @@
 package io.github.camelalvaria.messaging.client;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -13,7 +12,6 @@ import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,19 +43,20 @@ public final class MessagingClient {
     /**
      * @param organizationUrl the base URL with the organization's path, e.g.
      *                        {@code https://acme.via.aspect-cloud.net/via/v2/organizations/acme}
+     * @param requestConfig   the timeouts of every call (response, pool lease)
      * @param managedSession  the session for calls that name none; {@code null} when every call names its own
      * @param gate            the tenant's rate-limit gate, {@link RateLimitGate.Entrance#NONE} for none
      */
     public MessagingClient(
             CloseableHttpAsyncClient http, AccessTokenSource tokens, String organizationUrl, String apiKey,
-            Duration requestTimeout, ObjectWriter writer, FailureMapper failures, StreamingSession managedSession,
+            RequestConfig requestConfig, ObjectWriter writer, FailureMapper failures, StreamingSession managedSession,
             RateLimitGate.Entrance gate) {
         this.http = http;
         this.tokens = tokens;
         this.usersUrl = organizationUrl + "/messaging/users/";
         this.apiKey = apiKey;
         this.headers = new ApiHeaders(apiKey);
-        this.requestConfig = RequestConfig.custom().setResponseTimeout(Timeout.of(requestTimeout)).build();
+        this.requestConfig = requestConfig;
         this.writer = writer;
         this.failures = failures;
         this.managedSession = managedSession;

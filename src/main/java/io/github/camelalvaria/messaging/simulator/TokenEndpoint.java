@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpHandler;
 
 import java.io.IOException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -64,7 +65,9 @@ final class TokenEndpoint implements HttpHandler {
         this.settings = settings;
         this.dice = dice;
         this.replies = replies;
-        this.expectedBasicCredentials = (settings.clientId() + ":" + settings.clientSecret())
+        // RFC 6749 §2.3.1: id and secret travel form-urlencoded inside HTTP Basic
+        this.expectedBasicCredentials = (URLEncoder.encode(settings.clientId(), StandardCharsets.UTF_8) + ":"
+                                         + URLEncoder.encode(settings.clientSecret(), StandardCharsets.UTF_8))
                 .getBytes(StandardCharsets.UTF_8);
     }
 
