@@ -170,7 +170,7 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
      */
     synchronized StreamingSession acquireSession(
             SessionKey key, CloseableHttpAsyncClient http, HttpClientSettings httpClientSettings,
-            Duration requestTimeout, FailureMapper failures) throws Exception {
+            RequestConfig requestConfig, FailureMapper failures) throws Exception {
         SessionLease lease = sessions.get(key);
         if (lease == null) {
             if (sessionScheduler == null) {
@@ -182,8 +182,8 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
                 acquireHttpClient(httpClientSettings);
             }
             StreamingSession session = new StreamingSession(
-                    http, key.tokens(), key.organizationUrl(), key.apiKey(), key.settings(), requestTimeout,
-                    objectMapper, failures, sessionScheduler, requestTimeout);
+                    http, key.tokens(), key.organizationUrl(), key.apiKey(), key.settings(), requestConfig,
+                    objectMapper, failures, sessionScheduler, requestConfig.getResponseTimeout().toDuration());
             ServiceHelper.startService(session);
             lease = new SessionLease(session, httpClientSettings, 0);
         }

@@ -126,7 +126,6 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
             http = getComponent().acquireHttpClient(sharedHttpClient);
         }
         FailureMapper failures = getComponent().failureMapper(config.getRetryableStatusCodes());
-        Duration requestTimeout = Duration.ofMillis(config.getRequestTimeout());
         RequestConfig requestConfig = RequestConfig.custom()
                 .setResponseTimeout(Timeout.ofMilliseconds(config.getRequestTimeout()))
                 .setConnectionRequestTimeout(Timeout.ofMilliseconds(config.getConnectionRequestTimeout()))
@@ -147,7 +146,7 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
                     organizationUrl, tokens, config.getApiKey(),
                     new StreamingSession.Settings(config.getInactivityDelay(), config.getMaxEvents(),
                                                   config.isRequireAcknowledgement()));
-            session = getComponent().acquireSession(managedSession, http, sharedHttpClient, requestTimeout, failures);
+            session = getComponent().acquireSession(managedSession, http, sharedHttpClient, requestConfig, failures);
         }
         client = new MessagingClient(http, tokens, organizationUrl, config.getApiKey(), requestConfig,
                                      getComponent().getObjectMapper().writer(), failures, session, gate);

@@ -173,11 +173,12 @@ public final class StreamingSession extends ServiceSupport {
 
     /**
      * @param organizationUrl e.g. {@code https://acme.via.aspect-cloud.net/via/v2/organizations/acme}
+     * @param requestConfig   the timeouts of the session's calls (response, pool lease); a poll waits longer
      * @param stopTimeout     how long stopping waits for the session's deletion (and a creation under way)
      */
     public StreamingSession(
             CloseableHttpAsyncClient http, AccessTokenSource tokens, String organizationUrl, String apiKey,
-            Settings settings, Duration requestTimeout, ObjectMapper mapper, FailureMapper failures,
+            Settings settings, RequestConfig requestConfig, ObjectMapper mapper, FailureMapper failures,
             ScheduledExecutorService scheduler, Duration stopTimeout) {
         this.http = http;
         this.tokens = tokens;
@@ -190,9 +191,9 @@ public final class StreamingSession extends ServiceSupport {
         this.failures = failures;
         this.scheduler = scheduler;
         this.stopTimeout = stopTimeout;
-        this.requestConfig = RequestConfig.custom().setResponseTimeout(Timeout.of(requestTimeout)).build();
+        this.requestConfig = requestConfig;
         // a server holds a long poll at most until the session would expire: longer silence means a dead connection
-        this.pollConfig = RequestConfig.custom()
+        this.pollConfig = RequestConfig.copy(requestConfig)
                 .setResponseTimeout(Timeout.ofSeconds(settings.inactivityDelaySeconds())).build();
         this.keepAliveMillis = Math.max(1000L, settings.inactivityDelaySeconds() * 1000L / 3);
     }
