@@ -44,10 +44,13 @@ public class AlvariaMessagingProducer extends DefaultAsyncProducer {
         long started = System.nanoTime();
         try {
             endpoint.getClient().send(call).whenComplete((status, failure) -> {
-                complete(exchange, call, status, failure);
-                report(() -> endpoint.getMetrics().sent(call.operation().name(), attempt, System.nanoTime() - started,
-                                                        failure));
-                callback.done(false);
+                try {
+                    complete(exchange, call, status, failure);
+                    report(() -> endpoint.getMetrics().sent(call.operation().name(), attempt,
+                                                            System.nanoTime() - started, failure));
+                } finally {
+                    callback.done(false);
+                }
             });
         } catch (RuntimeException notSent) {
             // send() answers with a future; this is a fault of ours (a stopped endpoint), still a failed exchange
