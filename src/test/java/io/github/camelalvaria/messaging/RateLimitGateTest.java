@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The tenant's rate-limit gate (issue 15) against a loopback API that throttles per organization: one window costs
+ * The tenant's rate-limit gate against a loopback API that throttles per organization: one window costs
  * the calls that were on the wire, not one per message; a window longer than the bound fails fast; waiting holds no
  * thread; tenants do not share a gate, endpoints of one tenant do; the client-side and adaptive limits.
  */

@@ -573,7 +573,7 @@ public final class PerformanceBenchmark {
                                 String.format("%.2f s", medianOf(seconds)), "(reported)"));
     }
 
-    // --- the rate-limit gate against a simulator that limits like the platform (issue 15) -----------------------------
+    // --- the rate-limit gate against a simulator that limits like the platform -----------------------------
 
     /**
      * {@code bench.rateLimitMessages} messages, 256 in flight, against the simulator limited to {@code bench.rateLimit}

@@ -17,7 +17,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /**
- * One run of the rate-limit part (issue 15): {@code messages} sendText calls, {@code window} in flight, through a
+ * One run of the rate-limit part: {@code messages} sendText calls, {@code window} in flight, through a
  * route {@code direct -> alvaria-messaging:sendText} whose error handler redelivers a retryable failure up to
  * {@link #REDELIVERIES} times (after the CamelRedeliveryDelay the component sets from Retry-After) and then
  * dead-letters it, against a fresh simulator limited to {@code limit} requests a second (burst: a tenth of that).

@@ -82,7 +82,7 @@ public final class MessagingClient {
         boolean managed = call.sessionId() == null;
         CompletableFuture<String> session = managed ? managedSession.id()
                 : CompletableFuture.completedFuture(call.sessionId());
-        // the rate-limit gate (issue 15): wait for it before the attempt, once the session and token are at hand (so
+        // the rate-limit gate: wait for it before the attempt, once the session and token are at hand (so
         // that its pace is the pace of the calls, not of the sends waiting for a token), and leave it with the
         // outcome, which closes it on a 429 or a 503 with Retry-After; a send that never entered does not leave
         CompletableFuture<Void> admitted = session.thenCompose(sessionId -> tokens.token(http))
