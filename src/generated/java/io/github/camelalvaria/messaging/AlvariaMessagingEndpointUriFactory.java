@@ -23,7 +23,7 @@ public class AlvariaMessagingEndpointUriFactory extends org.apache.camel.support
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(41);
+        Set<String> props = new HashSet<>(42);
         props.add("accessToken");
         props.add("adaptiveConcurrency");
         props.add("apiKey");
@@ -34,6 +34,7 @@ public class AlvariaMessagingEndpointUriFactory extends org.apache.camel.support
         props.add("clientId");
         props.add("clientSecret");
         props.add("connectTimeout");
+        props.add("connectionRequestTimeout");
         props.add("entityName");
         props.add("entityType");
         props.add("eventTypes");
