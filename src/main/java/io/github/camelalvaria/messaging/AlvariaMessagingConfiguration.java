@@ -114,8 +114,9 @@ public class AlvariaMessagingConfiguration implements Cloneable {
     @UriParam(label = "rateLimit", defaultValue = "true",
               description = "The tenant's rate-limit gate: a 429, or a 503 with Retry-After, makes every send of the"
                             + " tenant (organization and credentials) wait until the time the server named, instead of"
-                            + " each message spending a redelivery on the closed window. False switches the gate and"
-                            + " the client-side limits off.")
+                            + " each message spending a redelivery on the closed window; after a 429 it paces the"
+                            + " tenant's sends under the rate the platform accepted. False switches the gate and the"
+                            + " client-side limits off.")
     private boolean rateLimitGate = true;
     @UriParam(label = "rateLimit", javaType = "java.time.Duration",
               description = "The longest a send waits at the closed gate; when the gate stays closed longer, the send"

@@ -21,9 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The rate-limit gate of one tenant, shared by all its endpoints. A 429, or a 503 with {@code Retry-After}, closes it
  * until the time the server named; while it is closed new sends wait in a queue, holding no thread: the gate wakes
- * itself on a scheduler when it opens. It also paces sends by the optional {@link Limits}: a token bucket
- * ({@code maxRequestsPerSecond}) and an adaptive concurrency limit (halved on a 429, raised by one per limit's worth
- * of successes).
+ * itself on a scheduler when it opens. After a 429 it keeps pacing the tenant's sends, so that the sends that waited
+ * do not all meet the platform's limit again at once: at a rate learned from the calls the platform accepted in the
+ * second before the 429, lowered on each further 429 and raised while sends wait for it (doubling while it searches
+ * for the limit, then slowly), forgotten after a minute without a 429. It also paces sends by the optional
+ * {@link Limits}: a token bucket ({@code maxRequestsPerSecond}) and an adaptive concurrency limit (halved on a 429,
+ * raised by one per limit's worth of successes).
  * <p>
  * Every send that {@link Entrance#enter enters} the gate must {@link Entrance#left leave} it exactly once.
  */
@@ -34,6 +37,16 @@ public final class RateLimitGate {
     private static final Duration DEFAULT_CLOSURE = Duration.ofMillis(500);
     private static final Duration MAX_DEFAULT_CLOSURE = Duration.ofSeconds(30);
     private static final CompletableFuture<Void> ADMITTED = CompletableFuture.completedFuture(null);
+    /** A 429 sets the pace to this share of the rate the platform accepted just before it. */
+    private static final double PACE_DECREASE = 0.9;
+    /** While sends wait for the pace: its growth a second, searching for the limit, and once it has been found. */
+    private static final double PACE_SEARCH_GROWTH = 1.0;
+    private static final double PACE_STEADY_GROWTH = 0.002;
+    /** The pace is forgotten when the platform has not refused a call for this long. */
+    private static final long PACE_MEMORY_NANOS = Duration.ofMinutes(1).toNanos();
+    /** The calls accepted in the last second, counted in slots of a tenth of a second. */
+    private static final int ACCEPTED_SLOTS = 10;
+    private static final long ACCEPTED_SLOT_NANOS = 100_000_000L;
 
     /**
      * What paces the tenant's sends besides the closures.
@@ -45,15 +58,16 @@ public final class RateLimitGate {
     public record Limits(int maxRequestsPerSecond, boolean adaptiveConcurrency, int maxConcurrency) {
     }
 
-    /** The gate's state for the readiness check. */
+    /** The gate's state for the readiness check; {@code pacedRate} 0: not pacing after a 429. */
     public record State(
-            boolean open, long closedForMillis, int waiting, int inFlight, int concurrencyLimit, long rateLimited,
-            long closures) {
+            boolean open, long closedForMillis, int waiting, int inFlight, int concurrencyLimit, long pacedRate,
+            long rateLimited, long closures) {
         @Override
         public String toString() {
             return (open ? "open" : "closed for " + closedForMillis + " ms") + ", " + waiting + " waiting, " + inFlight
                    + " in flight" + (concurrencyLimit > 0 ? ", concurrency limit " + concurrencyLimit : "")
-                   + ", 429s received " + rateLimited + ", closures " + closures;
+                   + (pacedRate > 0 ? ", paced at " + pacedRate + "/s" : "") + ", 429s received " + rateLimited
+                   + ", closures " + closures;
         }
     }
 
@@ -66,7 +80,6 @@ public final class RateLimitGate {
     private final Limits limits;
     private final ScheduledExecutorService scheduler;
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-    private final double bucketCapacity;
     // all below guarded by this
     private boolean closed;
     private long closedUntil;
@@ -75,6 +88,12 @@ public final class RateLimitGate {
     private long bucketFilledAt;
     private int inFlight;
     private double concurrencyLimit;
+    /** The pace after a 429, calls a second; 0: none. */
+    private double pacedRate;
+    private boolean searchingPace;
+    private long lastRateLimitedAt;
+    private final long[] acceptedSlots = new long[ACCEPTED_SLOTS];
+    private long acceptedSlot;
     private ScheduledFuture<?> wakeUp;
     private long wakeUpAt;
     private boolean stopped;
@@ -90,10 +109,9 @@ public final class RateLimitGate {
         this.tenant = tenant;
         this.limits = limits;
         this.scheduler = scheduler;
-        // a tenth of a second's worth: enough to absorb jitter, small enough not to burst when the gate opens
-        this.bucketCapacity = Math.max(1, limits.maxRequestsPerSecond() / 10.0);
-        this.bucket = bucketCapacity;
+        this.bucket = bucketCapacity(rate());
         this.bucketFilledAt = System.nanoTime();
+        this.acceptedSlot = bucketFilledAt / ACCEPTED_SLOT_NANOS;
         this.concurrencyLimit = limits.maxConcurrency();
     }
 
@@ -167,7 +185,12 @@ public final class RateLimitGate {
             inFlight--;
             if (failure instanceof AlvariaMessagingException answer && closes(answer)) {
                 closeFor(answer, maxClosureNanos);
-            } else if (failure == null) {
+            } else if (failure == null
+                       || failure instanceof AlvariaMessagingException answered && answered.getStatusCode() > 0) {
+                // the platform took the call within its limit, whatever it answered
+                accepted(System.nanoTime());
+            }
+            if (failure == null) {
                 closuresWithoutRetryAfter = 0;
                 if (limits.adaptiveConcurrency()) {
                     concurrencyLimit = Math.min(limits.maxConcurrency(), concurrencyLimit + 1 / concurrencyLimit);
@@ -195,7 +218,8 @@ public final class RateLimitGate {
             closure = upTo / 2 + ThreadLocalRandom.current().nextLong(upTo / 2 + 1);
         }
         closure = Math.min(closure, maxClosureNanos);
-        if (answer.getStatusCode() == 429) {
+        boolean rateLimit = answer.getStatusCode() == 429;
+        if (rateLimit) {
             rateLimited++;
             // one decrease a closure: the 429s of the calls that were on the wire together are one signal
             if (limits.adaptiveConcurrency() && !wasClosed) {
@@ -205,15 +229,55 @@ public final class RateLimitGate {
         if (closure <= 0) {
             return;
         }
+        if (rateLimit && !wasClosed) {
+            pace(now);
+        }
         if (!wasClosed) {
             closures++;
-            LOG.info("Rate-limit gate of {} closed for {} ms: HTTP {}", tenant, closure / 1_000_000,
-                     answer.getStatusCode());
+            LOG.info("Rate-limit gate of {} closed for {} ms: HTTP {}{}", tenant, closure / 1_000_000,
+                     answer.getStatusCode(), rateLimit ? ", then paced at " + (long) pacedRate + " calls a second" : "");
         }
         if (!wasClosed || closedUntil - (now + closure) < 0) {
             closedUntil = now + closure;
         }
         closed = true;
+    }
+
+    /** A 429 closed the gate: the pace drops below what the platform accepted in the second before it. */
+    private void pace(long now) {
+        double acceptedLastSecond = acceptedLastSecond(now);
+        if (pacedRate > 0) {
+            pacedRate = Math.max(1, Math.min(pacedRate, acceptedLastSecond) * PACE_DECREASE);
+            searchingPace = false;
+        } else {
+            // the first 429: the second before it may hold the platform's burst, so the pace searches upward from here
+            pacedRate = Math.max(1, acceptedLastSecond * PACE_DECREASE);
+            searchingPace = true;
+            bucket = Math.min(bucket, bucketCapacity(rate()));
+        }
+        lastRateLimitedAt = now;
+    }
+
+    private void accepted(long now) {
+        advanceAcceptedSlots(now);
+        acceptedSlots[(int) (acceptedSlot % ACCEPTED_SLOTS)]++;
+    }
+
+    private long acceptedLastSecond(long now) {
+        advanceAcceptedSlots(now);
+        long sum = 0;
+        for (long count : acceptedSlots) {
+            sum += count;
+        }
+        return sum;
+    }
+
+    private void advanceAcceptedSlots(long now) {
+        long slot = now / ACCEPTED_SLOT_NANOS;
+        for (long next = acceptedSlot + 1; next <= slot && next <= acceptedSlot + ACCEPTED_SLOTS; next++) {
+            acceptedSlots[(int) (next % ACCEPTED_SLOTS)] = 0;
+        }
+        acceptedSlot = Math.max(acceptedSlot, slot);
     }
 
     /** Lets through what may go now, fails the waiters whose bound the closure outlasts, and sets the next wake-up. */
@@ -238,9 +302,9 @@ public final class RateLimitGate {
                     admit();
                     admitted.add(waiters.poll());
                 }
-                if (!waiters.isEmpty() && inFlight < concurrencyLimit() && limits.maxRequestsPerSecond() > 0) {
+                if (!waiters.isEmpty() && inFlight < concurrencyLimit() && rate() > 0) {
                     // waiting for the bucket: wake when the next token is in
-                    wakeUpAt(now + (long) ((1 - bucket) * 1e9 / limits.maxRequestsPerSecond()) + 1);
+                    wakeUpAt(now + (long) ((1 - bucket) * 1e9 / rate()) + 1);
                 }
             }
             for (Waiter waiter : admitted) {
@@ -273,20 +337,44 @@ public final class RateLimitGate {
         if (closed || inFlight >= concurrencyLimit()) {
             return false;
         }
-        if (limits.maxRequestsPerSecond() <= 0) {
+        if (pacedRate > 0 && now - lastRateLimitedAt > PACE_MEMORY_NANOS) {
+            LOG.debug("Rate-limit gate of {} stops pacing: no 429 for a minute", tenant);
+            pacedRate = 0;
+        }
+        double rate = rate();
+        if (rate <= 0) {
             return true;
         }
-        bucket = Math.min(bucketCapacity,
-                          bucket + (now - bucketFilledAt) / 1e9 * limits.maxRequestsPerSecond());
+        double seconds = (now - bucketFilledAt) / 1e9;
         bucketFilledAt = now;
+        if (pacedRate > 0 && !waiters.isEmpty()) {
+            // sends wait for the pace, not for the platform: raise it, as fast as it searches or slowly once found
+            // (a waiter wakes the gate at least once a token, so a longer gap was idle time, not waiting)
+            pacedRate *= 1 + Math.min(seconds, 1) * (searchingPace ? PACE_SEARCH_GROWTH : PACE_STEADY_GROWTH);
+        }
+        bucket = Math.min(bucketCapacity(rate), bucket + seconds * rate);
         return bucket >= 1;
     }
 
     private void admit() {
         inFlight++;
-        if (limits.maxRequestsPerSecond() > 0) {
+        if (rate() > 0) {
             bucket -= 1;
         }
+    }
+
+    /** Calls a second the gate lets through: the client-side limit, the pace after a 429, the lower of both; 0: any. */
+    private double rate() {
+        int configured = limits.maxRequestsPerSecond();
+        if (pacedRate <= 0) {
+            return configured;
+        }
+        return configured > 0 ? Math.min(configured, pacedRate) : pacedRate;
+    }
+
+    /** A tenth of a second's worth: enough to absorb jitter, small enough not to burst when the gate opens. */
+    private static double bucketCapacity(double rate) {
+        return Math.max(1, rate / 10.0);
     }
 
     private int concurrencyLimit() {
@@ -341,7 +429,8 @@ public final class RateLimitGate {
         long now = System.nanoTime();
         openIfDue(now);
         return new State(!closed, closed ? (closedUntil - now) / 1_000_000 : 0, waiters.size(), inFlight,
-                         limits.adaptiveConcurrency() ? (int) concurrencyLimit : 0, rateLimited, closures);
+                         limits.adaptiveConcurrency() ? (int) concurrencyLimit : 0, (long) pacedRate, rateLimited,
+                         closures);
     }
 
     /** 429s received so far. */

@@ -17,7 +17,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /**
- * One run of the rate-limit part: {@code messages} sendText calls, {@code window} in flight, through a
+ * One run against a rate-limited simulator (the benchmark's rate-limit part, and RateLimitPacingTest at a smaller
+ * scale): {@code messages} sendText calls, {@code window} in flight, through a
  * route {@code direct -> alvaria-messaging:sendText} whose error handler redelivers a retryable failure up to
  * {@link #REDELIVERIES} times (after the CamelRedeliveryDelay the component sets from Retry-After) and then
  * dead-letters it, against a fresh simulator limited to {@code limit} requests a second (burst: a tenth of that).
@@ -27,15 +28,15 @@ import org.apache.camel.impl.DefaultCamelContext;
  * @param deadLettered messages that went to the dead letter channel
  * @param delivered messages the simulator accepted
  */
-record RateLimitRun(String options, long refused, long deadLettered, long delivered, double seconds) {
+public record RateLimitRun(String options, long refused, long deadLettered, long delivered, double seconds) {
 
     static final int REDELIVERIES = 5;
 
-    double goodput() {
+    public double goodput() {
         return delivered / seconds;
     }
 
-    static RateLimitRun of(String options, int messages, int window, int limit) throws Exception {
+    public static RateLimitRun of(String options, int messages, int window, int limit) throws Exception {
         try (AlvariaSimulator simulator = AlvariaSimulator.start(
                 SimulatorSettings.DEMO.withRateLimit(new RateLimit(limit, Math.max(1, limit / 10))))) {
             CamelContext camel = new DefaultCamelContext();
