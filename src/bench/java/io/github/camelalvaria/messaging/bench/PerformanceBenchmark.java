@@ -24,9 +24,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
-import io.github.camelalvaria.messaging.app.AlvariaMessagingApplication;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -534,43 +534,84 @@ public final class PerformanceBenchmark {
 
     // --- 5: start-up of the app -------------------------------------------------------------------------------------
 
+    /**
+     * The app from `java` (or `mvn`) to its first delivered message, {@code bench.startupRounds} rounds each: the
+     * runnable jar with the AppCDS archive the build made, the same jar without it, and `mvn -o -q exec:java`, whose
+     * Maven share is the same command with a main class that returns at once.
+     */
     private void startUp() throws Exception {
-        List<Double> seconds = new ArrayList<>();
+        Path appDir = basedir.resolve("target/app");
+        Path jar;
+        try (var jars = Files.list(appDir)) {
+            jar = basedir.relativize(jars.filter(file -> file.getFileName().toString().endsWith("-app.jar"))
+                                             .findFirst().orElseThrow(() -> new IllegalStateException(
+                                                     "no -app.jar in " + appDir + ": run the package phase")));
+        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String mvn = System.getProperty("bench.mvn", "mvn");
+        double withCds = startUpMedian("jar + AppCDS", true, work -> appCommand(
+                List.of(java, "-XX:SharedArchiveFile=target/app/app.jsa"), work, List.of("-jar", jar.toString())));
+        double withoutCds = startUpMedian("jar", true, work -> appCommand(List.of(java), work,
+                                                                    List.of("-jar", jar.toString())));
+        double execJava = startUpMedian("mvn exec:java", true, work -> appCommand(List.of(mvn, "-o", "-q"), work,
+                                                                            List.of("exec:java")));
+        double maven = startUpMedian("mvn exec:java of a main that returns at once", false, work -> List.of(
+                mvn, "-o", "-q", "exec:java", "-Dexec.mainClass=" + ReturnAtOnce.class.getName(),
+                "-Dexec.classpathScope=test"));
+        target("app start-up, `java -jar` with the AppCDS archive: at most 2.5 s", withCds <= 2.5,
+               String.format("%.2f s (without the archive %.2f s)", withCds, withoutCds));
+        target("app start-up, `mvn exec:java` less Maven's share: at most 2.5 s", execJava - maven <= 2.5,
+               String.format("%.2f s (%.2f s, Maven's share %.2f s)", execJava - maven, execJava, maven));
+    }
+
+    /** A start-up command: the launcher, the app's settings for a run in {@code work}, then how to start it. */
+    private static List<String> appCommand(List<String> launcher, Path work, List<String> start) {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of("-Dlog4j2.configurationFile=log4j2.xml", "-Dalvaria.simulator.port=0",
+                               "-Dcamel.management.port=0", "-Dalvaria.file.inbox=" + work.resolve("inbox"),
+                               "-Dalvaria.dead-letter.default-uri=file:" + work.resolve("dead-letter"),
+                               "-Dalvaria.cluster.file.root=" + work.resolve("cluster")));
+        command.addAll(start);
+        return command;
+    }
+
+    /** The median of the rounds' seconds from the command's start to its first Delivered line, or else to its end. */
+    private double startUpMedian(String what, boolean delivers, Function<Path, List<String>> command)
+            throws Exception {
+        List<Double> seconds = new ArrayList<>();
         for (int round = 1; round <= startupRounds; round++) {
             Path work = Files.createTempDirectory("alvaria-bench-startup");
             long started = System.nanoTime();
-            Process app = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                    "-Dlog4j2.configurationFile=" + basedir.resolve("log4j2.xml"),
-                    "-Dalvaria.simulator.port=0", "-Dalvaria.file.inbox=" + work.resolve("inbox"),
-                    "-Dalvaria.dead-letter.default-uri=file:" + work.resolve("dead-letter"),
-                    AlvariaMessagingApplication.class.getName()))
-                    .directory(basedir.toFile()).redirectErrorStream(true).start();
-            double delivered = -1;
+            Process app = new ProcessBuilder(command.apply(work)).directory(basedir.toFile()).redirectErrorStream(true)
+                    .start();
+            double until = -1;
             try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(),
                                                                                StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
                     if (line.contains(" Delivered ")) {
-                        delivered = (System.nanoTime() - started) / 1e9;
+                        until = (System.nanoTime() - started) / 1e9;
                         break;
                     }
                 }
             } finally {
+                app.toHandle().descendants().forEach(ProcessHandle::destroy);
                 app.destroy(); // a graceful stop, as Ctrl-C
                 if (!app.waitFor(40, TimeUnit.SECONDS)) {
                     app.destroyForcibly();
                 }
             }
-            if (delivered < 0) {
-                throw new IllegalStateException("the app ended without delivering a message");
+            if (until < 0) {
+                until = (System.nanoTime() - started) / 1e9;
+                if (delivers || app.exitValue() != 0) {
+                    throw new IllegalStateException(what + " ended (exit status " + app.exitValue()
+                                                    + ") without delivering a message");
+                }
             }
-            seconds.add(delivered);
-            System.out.printf("round %d: the app delivered its first message %.2f s after `java` started%n", round,
-                              delivered);
+            seconds.add(until);
+            System.out.printf("start-up round %d, %s: %.2f s%n", round, what, until);
         }
-        table.add(String.format("| %-62s | %-34s | %s |", "app start-up: `java` to the first delivered message",
-                                String.format("%.2f s", medianOf(seconds)), "(reported)"));
+        return medianOf(seconds);
     }
 
     // --- the rate-limit gate against a simulator that limits like the platform -----------------------------

@@ -15,7 +15,7 @@ public class FileToChatJavaRoute extends RouteBuilder {
         from("file:{{alvaria.java-file.inbox}}?include=.*\\.(txt|url)&processStrategy=#fileBridgeProcessStrategy")
                 .routeId("file-to-chat-java")
                 .routeConfigurationId(AlvariaErrorHandling.ID)
-                .autoStartup("{{alvaria.java-file.enabled}}")
+                .precondition("{{alvaria.java-file.enabled}}")
                 // the consumer waits for a permit: at most max-in-flight files in flight (see file-to-chat.yaml)
                 .throttle().constant("{{alvaria.java-file.max-in-flight}}").concurrentRequestsMode()
                 .setProperty(FileBridgeProcessStrategy.OUTCOME, constant(FileBridgeProcessStrategy.DONE))
