@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The rate-limit gate of one tenant, shared by all its endpoints. A 429, or a 503 with {@code Retry-After}, closes it
  * until the time the server named; while it is closed new sends wait in a queue, holding no thread: the gate wakes
- * itself on a scheduler when it opens. After a 429 it keeps pacing the tenant's sends, so that the sends that waited
- * do not all meet the platform's limit again at once: at a rate learned from the calls the platform accepted in the
- * second before the 429, lowered on each further 429 and raised while sends wait for it (doubling while it searches
- * for the limit, then slowly), forgotten after a minute without a 429. It also paces sends by the optional
+ * itself on a scheduler when it opens. After a 429 that finds the tenant's limit reached (a share of the calls on the
+ * wire with it were refused too) it keeps pacing the tenant's sends, so that the sends that waited do not
+ * all meet the platform's limit again at once: at a rate learned from the calls the platform accepted in the second
+ * before the 429, lowered on each further such 429 and raised while sends wait for it (doubling while it searches for
+ * the limit, then slowly), forgotten after a minute without a 429. It also paces sends by the optional
  * {@link Limits}: a token bucket ({@code maxRequestsPerSecond}) and an adaptive concurrency limit (halved on a 429,
  * raised by one per limit's worth of successes).
  * <p>
@@ -47,6 +48,14 @@ public final class RateLimitGate {
     /** The calls accepted in the last second, counted in slots of a tenth of a second. */
     private static final int ACCEPTED_SLOTS = 10;
     private static final long ACCEPTED_SLOT_NANOS = 100_000_000L;
+    /** A 429 finds the limit reached when at least one in this many of the calls on the wire with it were refused. */
+    private static final int REFUSED_SHARE_OF_A_LIMIT = 5;
+    /** The fewest calls on the wire, the 429 among them, that show the limit reached when the gate does not pace. */
+    private static final int MIN_HERD = 8;
+    /** The pace never falls below this share of the pace it began with. */
+    private static final double PACE_FLOOR = 0.5;
+    /** The shortest open time a rate is measured over. */
+    private static final double MIN_OPEN_SECONDS = 0.5;
 
     /**
      * What paces the tenant's sends besides the closures.
@@ -90,8 +99,15 @@ public final class RateLimitGate {
     private double concurrencyLimit;
     /** The pace after a 429, calls a second; 0: none. */
     private double pacedRate;
+    private double paceFloor;
     private boolean searchingPace;
     private long lastRateLimitedAt;
+    private long openedAt;
+    /** The pace before this closure's 429, and the answers of the calls that were on the wire with it. */
+    private double paceBeforeClosure;
+    private boolean searchingBeforeClosure;
+    private int closureAccepted;
+    private int closureRefused;
     private final long[] acceptedSlots = new long[ACCEPTED_SLOTS];
     private long acceptedSlot;
     private ScheduledFuture<?> wakeUp;
@@ -111,6 +127,7 @@ public final class RateLimitGate {
         this.scheduler = scheduler;
         this.bucket = bucketCapacity(rate());
         this.bucketFilledAt = System.nanoTime();
+        this.openedAt = bucketFilledAt;
         this.acceptedSlot = bucketFilledAt / ACCEPTED_SLOT_NANOS;
         this.concurrencyLimit = limits.maxConcurrency();
     }
@@ -189,6 +206,9 @@ public final class RateLimitGate {
                        || failure instanceof AlvariaMessagingException answered && answered.getStatusCode() > 0) {
                 // the platform took the call within its limit, whatever it answered
                 accepted(System.nanoTime());
+                if (closed) {
+                    closureAccepted++;
+                }
             }
             if (failure == null) {
                 closuresWithoutRetryAfter = 0;
@@ -230,12 +250,18 @@ public final class RateLimitGate {
             return;
         }
         if (rateLimit && !wasClosed) {
+            paceBeforeClosure = pacedRate;
+            searchingBeforeClosure = searchingPace;
+            closureAccepted = 0;
+            closureRefused = 0;
             pace(now);
+        } else if (rateLimit) {
+            closureRefused++;
         }
         if (!wasClosed) {
             closures++;
-            LOG.info("Rate-limit gate of {} closed for {} ms: HTTP {}{}", tenant, closure / 1_000_000,
-                     answer.getStatusCode(), rateLimit ? ", then paced at " + (long) pacedRate + " calls a second" : "");
+            LOG.info("Rate-limit gate of {} closed for {} ms: HTTP {}", tenant, closure / 1_000_000,
+                     answer.getStatusCode());
         }
         if (!wasClosed || closedUntil - (now + closure) < 0) {
             closedUntil = now + closure;
@@ -245,13 +271,17 @@ public final class RateLimitGate {
 
     /** A 429 closed the gate: the pace drops below what the platform accepted in the second before it. */
     private void pace(long now) {
-        double acceptedLastSecond = acceptedLastSecond(now);
+        // the rate while the gate was open (a closure within the last second took no calls), over at least half a
+        // second, so that a burst the platform let through at once does not count as its rate
+        double openSeconds = Math.max(MIN_OPEN_SECONDS, Math.min(1, (now - openedAt) / 1e9));
+        double acceptedRate = acceptedLastSecond(now) / openSeconds;
         if (pacedRate > 0) {
-            pacedRate = Math.max(1, Math.min(pacedRate, acceptedLastSecond) * PACE_DECREASE);
+            pacedRate = Math.max(paceFloor, Math.min(pacedRate, acceptedRate) * PACE_DECREASE);
             searchingPace = false;
         } else {
-            // the first 429: the second before it may hold the platform's burst, so the pace searches upward from here
-            pacedRate = Math.max(1, acceptedLastSecond * PACE_DECREASE);
+            // the first 429: the rate may still be far under the limit, so the pace searches upward from here
+            pacedRate = Math.max(1, acceptedRate * PACE_DECREASE);
+            paceFloor = Math.max(1, pacedRate * PACE_FLOOR);
             searchingPace = true;
             bucket = Math.min(bucket, bucketCapacity(rate()));
         }
@@ -384,7 +414,19 @@ public final class RateLimitGate {
     private void openIfDue(long now) {
         if (closed && closedUntil - now <= 0) {
             closed = false;
-            LOG.debug("Rate-limit gate of {} open", tenant);
+            openedAt = now;
+            // the limit was reached when a share of a herd of calls on the wire with the 429 were refused too (the
+            // herd that pacing spreads out); while the gate paces, few calls are on the wire and a lone 429 counts
+            boolean limitReached = closureRefused * REFUSED_SHARE_OF_A_LIMIT >= closureAccepted
+                                   && (paceBeforeClosure > 0
+                                       || closureRefused > 0 && closureRefused + closureAccepted + 1 >= MIN_HERD);
+            if (!limitReached) {
+                // that call's own refusal: it does not pace (scattered refusals would otherwise starve the tenant)
+                pacedRate = paceBeforeClosure;
+                searchingPace = searchingBeforeClosure;
+            }
+            LOG.debug("Rate-limit gate of {} open{}", tenant,
+                      pacedRate > 0 ? ", pacing at " + (long) pacedRate + " calls a second" : "");
         }
     }
 
