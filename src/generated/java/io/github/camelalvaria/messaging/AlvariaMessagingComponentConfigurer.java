@@ -100,6 +100,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "scope": getOrCreateConfiguration(target).setScope(property(camelContext, java.lang.String.class, value)); return true;
         case "sessionid":
         case "sessionId": getOrCreateConfiguration(target).setSessionId(property(camelContext, java.lang.String.class, value)); return true;
+        case "sessionstaterepository":
+        case "sessionStateRepository": getOrCreateConfiguration(target).setSessionStateRepository(property(camelContext, org.apache.camel.spi.StateRepository.class, value)); return true;
         case "sslcontextparameters":
         case "sslContextParameters": getOrCreateConfiguration(target).setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "state": getOrCreateConfiguration(target).setState(property(camelContext, java.lang.String.class, value)); return true;
@@ -188,6 +190,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "scope": return java.lang.String.class;
         case "sessionid":
         case "sessionId": return java.lang.String.class;
+        case "sessionstaterepository":
+        case "sessionStateRepository": return org.apache.camel.spi.StateRepository.class;
         case "sslcontextparameters":
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "state": return java.lang.String.class;
@@ -277,6 +281,8 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "scope": return getOrCreateConfiguration(target).getScope();
         case "sessionid":
         case "sessionId": return getOrCreateConfiguration(target).getSessionId();
+        case "sessionstaterepository":
+        case "sessionStateRepository": return getOrCreateConfiguration(target).getSessionStateRepository();
         case "sslcontextparameters":
         case "sslContextParameters": return getOrCreateConfiguration(target).getSslContextParameters();
         case "state": return getOrCreateConfiguration(target).getState();
@@ -288,6 +294,15 @@ public class AlvariaMessagingComponentConfigurer extends PropertyConfigurerSuppo
         case "useGlobalSslContextParameters": return target.isUseGlobalSslContextParameters();
         case "userid":
         case "userId": return getOrCreateConfiguration(target).getUserId();
+        default: return null;
+        }
+    }
+
+    @Override
+    public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
+        switch (ignoreCase ? name.toLowerCase() : name) {
+        case "sessionstaterepository":
+        case "sessionStateRepository": return java.lang.String.class;
         default: return null;
         }
     }

@@ -94,6 +94,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "scope": target.getConfiguration().setScope(property(camelContext, java.lang.String.class, value)); return true;
         case "sessionid":
         case "sessionId": target.getConfiguration().setSessionId(property(camelContext, java.lang.String.class, value)); return true;
+        case "sessionstaterepository":
+        case "sessionStateRepository": target.getConfiguration().setSessionStateRepository(property(camelContext, org.apache.camel.spi.StateRepository.class, value)); return true;
         case "sslcontextparameters":
         case "sslContextParameters": target.getConfiguration().setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "state": target.getConfiguration().setState(property(camelContext, java.lang.String.class, value)); return true;
@@ -181,6 +183,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "scope": return java.lang.String.class;
         case "sessionid":
         case "sessionId": return java.lang.String.class;
+        case "sessionstaterepository":
+        case "sessionStateRepository": return org.apache.camel.spi.StateRepository.class;
         case "sslcontextparameters":
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "state": return java.lang.String.class;
@@ -269,6 +273,8 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "scope": return target.getConfiguration().getScope();
         case "sessionid":
         case "sessionId": return target.getConfiguration().getSessionId();
+        case "sessionstaterepository":
+        case "sessionStateRepository": return target.getConfiguration().getSessionStateRepository();
         case "sslcontextparameters":
         case "sslContextParameters": return target.getConfiguration().getSslContextParameters();
         case "state": return target.getConfiguration().getState();
@@ -278,6 +284,15 @@ public class AlvariaMessagingEndpointConfigurer extends PropertyConfigurerSuppor
         case "tokenUrl": return target.getConfiguration().getTokenUrl();
         case "userid":
         case "userId": return target.getConfiguration().getUserId();
+        default: return null;
+        }
+    }
+
+    @Override
+    public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
+        switch (ignoreCase ? name.toLowerCase() : name) {
+        case "sessionstaterepository":
+        case "sessionStateRepository": return java.lang.String.class;
         default: return null;
         }
     }

@@ -23,7 +23,7 @@ public class AlvariaMessagingEndpointUriFactory extends org.apache.camel.support
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(42);
+        Set<String> props = new HashSet<>(43);
         props.add("accessToken");
         props.add("adaptiveConcurrency");
         props.add("apiKey");
@@ -61,6 +61,7 @@ public class AlvariaMessagingEndpointUriFactory extends org.apache.camel.support
         props.add("retryableStatusCodes");
         props.add("scope");
         props.add("sessionId");
+        props.add("sessionStateRepository");
         props.add("sslContextParameters");
         props.add("state");
         props.add("throwExceptionOnFailure");

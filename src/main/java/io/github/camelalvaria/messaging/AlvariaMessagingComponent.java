@@ -22,6 +22,7 @@ import org.apache.camel.SSLContextParametersAware;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.PropertyConfigurerGetter;
+import org.apache.camel.spi.StateRepository;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.service.ServiceHelper;
@@ -72,9 +73,13 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
     private record Lease(CloseableHttpAsyncClient client, int users) {
     }
 
-    /** One managed streaming session per organization URL, credentials and session settings. */
+    /**
+     * One managed streaming session per organization URL, credentials, session settings and state repository (the
+     * events consumer's, which hands the session over; producers have none, and so a session of their own).
+     */
     record SessionKey(
-            String organizationUrl, AccessTokenSource tokens, String apiKey, StreamingSession.Settings settings) {
+            String organizationUrl, AccessTokenSource tokens, String apiKey, StreamingSession.Settings settings,
+            StateRepository<String, String> stateRepository) {
         @Override
         public String toString() {
             return "SessionKey[" + organizationUrl + "]";
@@ -178,12 +183,16 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
                 sessionScheduler = getCamelContext().getExecutorServiceManager()
                         .newSingleThreadScheduledExecutor(this, "AlvariaStreamingSession");
             }
+            // first, so that a repository that cannot start holds nothing; started, not stopped: it is the user's
+            // bean, which other sessions or routes may share
+            ServiceHelper.startService(key.stateRepository());
             if (httpClientSettings != null) {
                 acquireHttpClient(httpClientSettings);
             }
             StreamingSession session = new StreamingSession(
-                    http, key.tokens(), key.organizationUrl(), key.apiKey(), key.settings(), requestConfig,
-                    objectMapper, failures, sessionScheduler, requestConfig.getResponseTimeout().toDuration());
+                    http, key.tokens(), key.organizationUrl(), key.apiKey(), key.settings(), key.stateRepository(),
+                    requestConfig, objectMapper, failures, sessionScheduler,
+                    requestConfig.getResponseTimeout().toDuration());
             ServiceHelper.startService(session);
             lease = new SessionLease(session, httpClientSettings, 0);
         }
@@ -191,7 +200,10 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
         return lease.session();
     }
 
-    /** An endpoint stopped; after the last one the session is stopped, which deletes it on the server. */
+    /**
+     * An endpoint stopped; after the last one the session is stopped, which deletes it on the server (or, with a state
+     * repository, leaves it there for the next owner).
+     */
     void releaseSession(SessionKey key) {
         SessionLease lease;
         synchronized (this) {

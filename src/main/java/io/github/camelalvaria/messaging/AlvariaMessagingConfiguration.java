@@ -2,6 +2,7 @@ package io.github.camelalvaria.messaging;
 
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.StateRepository;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -54,6 +55,16 @@ public class AlvariaMessagingConfiguration implements Cloneable {
     @UriParam(label = "consumer", description = "Only events of these types (comma separated, e.g."
                                                 + " customerMessage,interactionEnded) become exchanges; unset, all do.")
     private String eventTypes;
+    @UriParam(label = "consumer",
+              description = "Where the events consumer keeps its managed session's id, so that another instance taking"
+                            + " over (or this one after a restart) carries on with the same session: the events a"
+                            + " previous owner received and never acknowledged, and those queued while nobody polled,"
+                            + " come to it. Before creating a session the consumer adopts the stored id (a server that"
+                            + " no longer has it leads to a new session, whose id is stored); stopping leaves the"
+                            + " session on the server, which drops it after inactivityDelay without a poll. Every"
+                            + " instance must read what the last one wrote: a shared repository that reads through."
+                            + " Producers ignore it.")
+    private StateRepository<String, String> sessionStateRepository;
     @UriParam(label = "consumer", defaultValue = "false",
               description = "The event as its JSON text instead of a java.util.Map.")
     private boolean eventsAsJson;
@@ -241,6 +252,14 @@ public class AlvariaMessagingConfiguration implements Cloneable {
 
     public void setEventTypes(String eventTypes) {
         this.eventTypes = eventTypes;
+    }
+
+    public StateRepository<String, String> getSessionStateRepository() {
+        return sessionStateRepository;
+    }
+
+    public void setSessionStateRepository(StateRepository<String, String> sessionStateRepository) {
+        this.sessionStateRepository = sessionStateRepository;
     }
 
     public boolean isEventsAsJson() {

@@ -142,10 +142,12 @@ public class AlvariaMessagingEndpoint extends DefaultEndpoint implements AsyncEn
                 ? new FixedAccessToken(config.getAccessToken())
                 : getComponent().acquireTokenSource(tokenGrant, config.getClientSecret(), requestConfig, failures);
         if (manageSession) {
+            // the repository hands the events consumer's session over; a producer's session is its own
             managedSession = new AlvariaMessagingComponent.SessionKey(
                     organizationUrl, tokens, config.getApiKey(),
                     new StreamingSession.Settings(config.getInactivityDelay(), config.getMaxEvents(),
-                                                  config.isRequireAcknowledgement()));
+                                                  config.isRequireAcknowledgement()),
+                    operation.sends() ? null : config.getSessionStateRepository());
             session = getComponent().acquireSession(managedSession, http, sharedHttpClient, requestConfig, failures);
         }
         client = new MessagingClient(http, tokens, organizationUrl, config.getApiKey(), requestConfig,

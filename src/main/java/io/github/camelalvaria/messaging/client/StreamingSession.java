@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.camelalvaria.messaging.AlvariaMessagingException;
 import io.github.camelalvaria.messaging.AlvariaRetryableException;
+import org.apache.camel.spi.StateRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
@@ -39,6 +40,14 @@ import org.slf4j.LoggerFactory;
  * The streaming session the component manages when no session id is configured, as a Camel service: created on first
  * need, kept alive by exactly one long poll of its events at a time, created again (once, however many sends find out
  * at the same moment) when the server has dropped it, and deleted on the server when it is given up or stopped.
+ * <p>
+ * Handover. With a state repository, the session's id is stored there whenever a session is created, and a session
+ * that needs one first adopts the stored id (no new session: the events queued on it, those a previous owner received
+ * and never acknowledged included, come to this one); its first poll confirms it, and a server that no longer has it
+ * answers that poll 404 or 410, after which a new session is created and stored. Stopping then leaves the session on
+ * the server for the next owner (the server drops it after its inactivityDelay if nobody polls it). While the server
+ * still holds a previous owner's long poll, it refuses another one (409): the session is polled again every second,
+ * without backing off, for at most the inactivityDelay.
  * <p>
  * Polling. While the session lives and may be polled, exactly one poll is in flight or scheduled: every end of a poll
  * schedules the next, whatever happened to the session meanwhile. A session that events consumers have started on is
@@ -113,6 +122,10 @@ public final class StreamingSession extends ServiceSupport {
         }
     }
 
+    /** A session id to use, and whether it was adopted from the state repository rather than created. */
+    private record Obtained(String id, boolean adopted) {
+    }
+
     /** One poll's events while they are out; acknowledged together when the last is settled. */
     private static final class Batch {
         final String sessionId;
@@ -130,6 +143,8 @@ public final class StreamingSession extends ServiceSupport {
     /** A server that answers a long poll at once, with nothing, is not polled again sooner than this. */
     private static final long MIN_EMPTY_POLL_INTERVAL_MILLIS = 1000;
     private static final long CREATE_RETRY_SECONDS = 5;
+    /** While another poll still waits on the session (a previous owner's, cut off), the next try comes this soon. */
+    private static final long CONCURRENT_POLL_RETRY_MILLIS = 1000;
     /** How many given-up session ids are remembered, to recognise a send's failure caused by one of them. */
     private static final int REMEMBERED_GONE = 16;
     private static final Set<Integer> GONE_STATUSES = Set.of(400, 401, 403, 404, 410);
@@ -142,6 +157,9 @@ public final class StreamingSession extends ServiceSupport {
     private final String apiKey;
     private final ApiHeaders apiHeaders;
     private final Settings settings;
+    /** Where the session id is kept for the next owner; null: nowhere, the session lives and dies with this object. */
+    private final StateRepository<String, String> idRepository;
+    private final String idKey;
     private final ObjectMapper mapper;
     private final FailureMapper failures;
     private final ScheduledExecutorService scheduler;
@@ -157,11 +175,15 @@ public final class StreamingSession extends ServiceSupport {
 
     // guarded by this
     private String current;
+    /** The current id was adopted from the state repository and no poll of it has been answered 2xx yet. */
+    private boolean unconfirmed;
     private boolean closed;
-    private CompletableFuture<String> creating;
+    private CompletableFuture<Obtained> creating;
     private boolean pollInFlight;
     private ScheduledFuture<?> nextPoll;
     private int pollFailuresInRow;
+    /** Polls answered 409 (another poll still waits on the session) since the last poll answered 2xx. */
+    private int concurrentPollRefusals;
     /** The consumers that started and are not detached, by {@link Subscriber#key()}, and whether each runs now. */
     private final Map<Object, Attached> subscribers = new LinkedHashMap<>();
     private final Map<String, Tracked> outstanding = new HashMap<>();
@@ -173,13 +195,15 @@ public final class StreamingSession extends ServiceSupport {
 
     /**
      * @param organizationUrl e.g. {@code https://acme.via.aspect-cloud.net/via/v2/organizations/acme}
+     * @param idRepository    where the session id is stored for, and adopted from, another owner (an instance taking
+     *                        over, this one after a restart); null: none, and stopping deletes the session
      * @param requestConfig   the timeouts of the session's calls (response, pool lease); a poll waits longer
      * @param stopTimeout     how long stopping waits for the session's deletion (and a creation under way)
      */
     public StreamingSession(
             CloseableHttpAsyncClient http, AccessTokenSource tokens, String organizationUrl, String apiKey,
-            Settings settings, RequestConfig requestConfig, ObjectMapper mapper, FailureMapper failures,
-            ScheduledExecutorService scheduler, Duration stopTimeout) {
+            Settings settings, StateRepository<String, String> idRepository, RequestConfig requestConfig,
+            ObjectMapper mapper, FailureMapper failures, ScheduledExecutorService scheduler, Duration stopTimeout) {
         this.http = http;
         this.tokens = tokens;
         this.sessionUrl = organizationUrl + "/streaming/session";
@@ -187,6 +211,8 @@ public final class StreamingSession extends ServiceSupport {
         this.apiKey = apiKey;
         this.apiHeaders = new ApiHeaders(apiKey);
         this.settings = settings;
+        this.idRepository = idRepository;
+        this.idKey = stateKey(organizationUrl, settings);
         this.mapper = mapper;
         this.failures = failures;
         this.scheduler = scheduler;
@@ -198,7 +224,17 @@ public final class StreamingSession extends ServiceSupport {
         this.keepAliveMillis = Math.max(1000L, settings.inactivityDelaySeconds() * 1000L / 3);
     }
 
-    /** The live session's id, creating the session when there is none. */
+    /**
+     * The key under which the session id is stored: the organization URL and the session's settings, nothing secret.
+     * A session created with other settings is another session. No '=' nor line break, which camel-support's
+     * FileStateRepository refuses in a key.
+     */
+    public static String stateKey(String organizationUrl, Settings settings) {
+        return organizationUrl + "/streaming/session;inactivityDelay:" + settings.inactivityDelaySeconds()
+               + ";maxEvents:" + settings.maxEvents() + ";requireAcknowledgement:" + settings.requireAcknowledgement();
+    }
+
+    /** The live session's id: the current one, else the stored one (adopted), else a new session's. */
     public CompletableFuture<String> id() {
         synchronized (this) {
             if (closed) {
@@ -209,34 +245,54 @@ public final class StreamingSession extends ServiceSupport {
             }
         }
         return creations.get(() -> {
-            CompletableFuture<String> creation = new CompletableFuture<>();
+            CompletableFuture<Obtained> obtaining = new CompletableFuture<>();
             synchronized (this) {
                 if (closed) {
                     return CompletableFuture.failedFuture(stoppedBeforeUse());
                 }
                 // before the request goes out, so that a stop from now on deletes what it creates
-                creating = creation;
+                creating = obtaining;
             }
-            create().whenComplete((id, failure) -> {
+            obtain().whenComplete((obtained, failure) -> {
                 if (failure != null) {
-                    creation.completeExceptionally(AsyncHttp.unwrap(failure));
+                    obtaining.completeExceptionally(AsyncHttp.unwrap(failure));
                 } else {
-                    creation.complete(id);
+                    obtaining.complete(obtained);
                 }
             });
-            return creation.handle(this::created);
+            return obtaining.handle(this::obtained);
         });
     }
 
-    private String created(String id, Throwable failure) {
+    /** The stored id when there is one this session has not given up, else a new session. */
+    private CompletableFuture<Obtained> obtain() {
+        String stored;
+        try {
+            stored = idRepository == null ? null : idRepository.getState(idKey);
+        } catch (RuntimeException unreadable) {
+            // creating a session instead would strand the events on the stored one
+            return CompletableFuture.failedFuture(new AlvariaRetryableException(
+                    OPERATION + " failed: the state repository holding the session id could not be read: "
+                    + unreadable.getMessage(), OPERATION, sessionUrl, 0, null, Map.of(), null, null, null, unreadable));
+        }
+        synchronized (this) {
+            if (stored != null && !stored.isBlank() && !givenUp.contains(stored)) {
+                return CompletableFuture.completedFuture(new Obtained(stored, true));
+            }
+        }
+        return create().thenApply(id -> new Obtained(id, false));
+    }
+
+    private String obtained(Obtained obtained, Throwable failure) {
         synchronized (this) {
             creating = null;
             if (closed) {
-                // stop() deletes the session this creation made
+                // stop() deletes the session this creation made (never an adopted one)
                 throw new CompletionException(stoppedBeforeUse());
             }
             if (failure == null) {
-                current = id;
+                current = obtained.id();
+                unconfirmed = obtained.adopted();
             }
         }
         lastOutcome = failure == null ? Outcome.success() : Outcome.failure(failure);
@@ -245,9 +301,28 @@ public final class StreamingSession extends ServiceSupport {
             retryCreationForSubscribers();
             throw new CompletionException(AsyncHttp.unwrap(failure));
         }
-        creationCount.incrementAndGet();
+        if (obtained.adopted()) {
+            LOG.info("Adopting the streaming session whose id the state repository holds; its first poll confirms it");
+        } else {
+            creationCount.incrementAndGet();
+            store(obtained.id());
+        }
         schedulePoll(0);
-        return id;
+        return obtained.id();
+    }
+
+    /** A failure only warns: the session works, but an owner after this one will not find it. */
+    private void store(String id) {
+        if (idRepository == null) {
+            return;
+        }
+        try {
+            idRepository.setState(idKey, id);
+        } catch (RuntimeException unwritable) {
+            LOG.warn("Could not store the streaming session id in the state repository ({}): an instance taking over"
+                     + " creates a session of its own, and events left unacknowledged on this one do not reach it",
+                     unwritable.getMessage());
+        }
     }
 
     /** A message that waited for a session the component stopped was never sent: worth sending again later. */
@@ -273,17 +348,23 @@ public final class StreamingSession extends ServiceSupport {
      */
     public void dropped(String id) {
         boolean wasCurrent;
+        boolean wasAdopted;
         synchronized (this) {
             wasCurrent = id != null && id.equals(current);
+            wasAdopted = wasCurrent && unconfirmed;
             if (wasCurrent) {
                 current = null;
+                unconfirmed = false;
                 givenUp.add(id);
                 if (givenUp.size() > REMEMBERED_GONE) {
                     givenUp.remove(givenUp.iterator().next());
                 }
             }
         }
-        if (wasCurrent) {
+        if (wasAdopted) {
+            LOG.info("The streaming session the state repository held no longer exists on the server; creating a new"
+                     + " one");
+        } else if (wasCurrent) {
             LOG.info("The streaming session was dropped by the server; deleting it and creating a new one");
             delete(id);
         }
@@ -458,8 +539,20 @@ public final class StreamingSession extends ServiceSupport {
             problem = cause instanceof AlvariaMessagingException typed ? typed
                     : failures.fromTransport(OPERATION, "GET", eventsUrl, cause);
         } else if (response.getCode() >= 200 && response.getCode() <= 299) {
+            boolean confirmed;
+            int refused;
             synchronized (this) {
                 pollFailuresInRow = 0;
+                refused = concurrentPollRefusals;
+                concurrentPollRefusals = 0;
+                confirmed = unconfirmed && id.equals(current);
+                if (confirmed) {
+                    unconfirmed = false;
+                }
+            }
+            if (confirmed) {
+                LOG.info("Adopted the streaming session the state repository held: its first poll was answered ({}"
+                         + " refused 409 before it)", refused);
             }
             List<JsonNode> events = events(response);
             handle(id, events);
@@ -477,6 +570,9 @@ public final class StreamingSession extends ServiceSupport {
             if (response.getCode() == 401) {
                 tokens.reject(token);
             }
+            if (response.getCode() == 409 && awaitsAnotherPoll()) {
+                return CONCURRENT_POLL_RETRY_MILLIS;
+            }
         }
         long backoff;
         synchronized (this) {
@@ -487,6 +583,30 @@ public final class StreamingSession extends ServiceSupport {
                  problem.getMessage());
         notifySubscribers("Polling the Alvaria streaming session failed", problem);
         return backoff;
+    }
+
+    /**
+     * A 409: another poll still waits on the session, most likely one a previous owner sent before it died, which the
+     * server holds until its wait ends. True while that is worth a retry every second rather than a backoff: for at
+     * most the inactivityDelay, the longest a server holds a poll; beyond it, another client polls this session.
+     */
+    private boolean awaitsAnotherPoll() {
+        int refusals;
+        synchronized (this) {
+            refusals = ++concurrentPollRefusals;
+        }
+        if (refusals * CONCURRENT_POLL_RETRY_MILLIS > settings.inactivityDelaySeconds() * 1000L) {
+            return false;
+        }
+        if (refusals == 1) {
+            LOG.info("Another poll still waits on the streaming session (a previous owner's, cut off?): polling again"
+                     + " every {} ms until the server ends it, for at most {} s", CONCURRENT_POLL_RETRY_MILLIS,
+                     settings.inactivityDelaySeconds());
+        } else {
+            LOG.debug("A poll of the streaming session refused 409 ({} so far): another poll still waits on it",
+                      refusals);
+        }
+        return true;
     }
 
     /** A polled batch: handed to the consumers, parked while not all of them run, discarded when there are none. */
@@ -647,12 +767,14 @@ public final class StreamingSession extends ServiceSupport {
 
     /**
      * Stops polling and deletes the session on the server, a session whose creation is still under way included (it
-     * is deleted when the answer arrives); waits for that at most the stop timeout.
+     * is deleted when the answer arrives); waits for that at most the stop timeout. With a state repository the
+     * session is left on the server for the next owner, except one whose creation was still under way (never
+     * stored, nobody would find it).
      */
     @Override
     protected void doStop() throws Exception {
         String id;
-        CompletableFuture<String> creation;
+        CompletableFuture<Obtained> creation;
         int parkedEvents;
         synchronized (this) {
             closed = true;
@@ -673,12 +795,16 @@ public final class StreamingSession extends ServiceSupport {
                              : ": they are lost (requireAcknowledgement=false)");
         }
         List<CompletableFuture<Void>> deletions = new ArrayList<>();
-        if (id != null) {
+        if (id != null && idRepository == null) {
             deletions.add(delete(id));
+        } else if (id != null) {
+            LOG.info("Left the streaming session on the server for the next owner (the state repository holds its id);"
+                     + " the server drops it after {} s without a poll", settings.inactivityDelaySeconds());
         }
         if (creation != null) {
-            deletions.add(creation.handle((created, failure) -> created)
-                    .thenCompose(created -> created != null ? delete(created) : CompletableFuture.completedFuture(null)));
+            deletions.add(creation.handle((obtained, failure) -> obtained)
+                    .thenCompose(obtained -> obtained != null && !obtained.adopted() ? delete(obtained.id())
+                            : CompletableFuture.completedFuture(null)));
         }
         try {
             CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new))

@@ -6,11 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -31,11 +36,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The events route (routes/chat-to-file.yaml) on two app instances in JVMs of their own ({@link AppProcess}) that
- * share an outbox and the folder of camel-file's cluster lock: only the leader runs the events consumer (one streaming
- * session polled, each customer message written once); the leader killed ({@code kill -9}), the other instance takes
- * over, and every customer message written after the takeover is written once. The takeover time is measured from the
- * kill to the new leader's streaming session.
+ * The events route (routes/chat-to-file.yaml, requireAcknowledgement on) on two app instances in JVMs of their own
+ * ({@link AppProcess}) that share an outbox and the folder of camel-file's cluster lock: only the leader runs the events
+ * consumer (one streaming session polled, each customer message written once); the leader killed ({@code kill -9}),
+ * the other instance takes over the same session, and no customer message is lost. The takeover time is measured from
+ * the kill to the new leader's first answered poll of the session.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ChatToFileClusterTest {
@@ -46,6 +51,15 @@ class ChatToFileClusterTest {
     private static final Path OUTPUT = Path.of("target/chat-to-file-cluster");
     private static final String INTERACTION = "4321";
     private static final int MESSAGES = 20;
+    /** An interaction whose folder in the outbox the test blocks with a file, so that saving its messages fails. */
+    private static final String BLOCKED_INTERACTION = "4322";
+    private static final String HELD_MESSAGE = "the customer message the leader holds when it is killed";
+    /** The component's default maxEvents: the most events one poll brings, and so out with a leader at once. */
+    private static final int MAX_EVENTS = 5;
+    private static final Duration INJECTION_INTERVAL = Duration.ofMillis(50);
+    private static final Pattern ADOPTED
+            = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) INFO +StreamingSession - Adopted the streaming session",
+                              Pattern.MULTILINE);
     private static final long LOCK_INTERVAL_MILLIS = 1000;
     private static final int HEARTBEAT_TIMEOUT_MULTIPLIER = 3;
     /** The leader's heartbeat is stale after interval x multiplier; the check runs every interval; then it starts. */
@@ -81,10 +95,19 @@ class ChatToFileClusterTest {
         }
     }
 
+    /**
+     * Customer messages written every 50 ms before, during and after the {@code kill -9} of the leader, one of them
+     * held by the leader's route when it dies (its interaction's folder is a file, so saving it fails and the route
+     * backs off, its batch unacknowledged), behind a burst the leader saves: the other instance takes over the same
+     * streaming session, and every message lands in the outbox. Those written twice are those the dead leader had
+     * saved and not yet acknowledged: at most one batch (the session's maxEvents).
+     */
     @Test
-    void oneInstanceReadsTheEventsAndAnotherTakesOverWhenItIsKilled() throws Exception {
+    void withAcknowledgementNoCustomerMessageIsLostWhenTheLeaderIsKilled() throws Exception {
         Path outbox = folder.resolve("outbox");
         Instant started = Instant.now();
+        long sessionsBefore = simulator.sessionsCreated();
+        long refusedBefore = simulator.concurrentPollViolations();
         AppProcess first = start("instance-a");
         AppProcess second = start("instance-b");
 
@@ -94,27 +117,58 @@ class ChatToFileClusterTest {
         AppProcess follower = leader == first ? second : first;
         assertThat(leads(follower)).as("both lead").isFalse();
 
-        List<String> beforeKill = inject("before the kill", MESSAGES);
-        await().atMost(PATIENCE).until(() -> written(outbox).size() >= MESSAGES);
-        assertThat(written(outbox)).as("each written once, by the leader alone").containsExactlyInAnyOrderElementsOf(beforeKill);
-        assertThat(sessionsSince(started)).as("streaming sessions opened").hasSize(1);
+        Instant killed;
+        LocalTime killedClock;
+        List<Injected> injected;
+        try (Injector stream = new Injector()) {
+            await().atMost(PATIENCE).until(() -> written(outbox, INTERACTION).size() >= MESSAGES);
+            assertThat(written(outbox, INTERACTION)).as("written once each, by the leader alone").doesNotHaveDuplicates();
 
-        assertThat(leader.kill()).as("exit code of kill -9").isEqualTo(137);
-        Instant killed = Instant.now();
-        await().atMost(TAKEOVER_BOUND).until(() -> newSession(killed) != null);
-        Duration takeover = Duration.between(killed, newSession(killed).createdAt());
-        assertThat(leads(follower)).as("the other instance leads").isTrue();
+            Path blocked = outbox.resolve(BLOCKED_INTERACTION);
+            Files.writeString(blocked, "a file where the route wants a folder");
+            // a burst, so that the held message comes in one batch after others the leader saves before it fails
+            for (int i = 0; i < MAX_EVENTS - 1; i++) {
+                stream.injectOne();
+            }
+            simulator.injectCustomerMessage(BLOCKED_INTERACTION, HELD_MESSAGE);
+            await().atMost(PATIENCE).until(() -> leader.output().contains(blocked.toString()));
 
-        List<String> afterTakeover = inject("after the takeover", MESSAGES);
-        List<String> expected = new ArrayList<>(beforeKill);
-        expected.addAll(afterTakeover);
-        await().atMost(PATIENCE).until(() -> written(outbox).containsAll(afterTakeover));
-        assertThat(written(outbox)).as("every message once").containsExactlyInAnyOrderElementsOf(expected);
-        System.out.printf("CHAT-TO-FILE CLUSTER: leader %s killed, events consumer running on the other instance"
-                          + " %d ms after the kill (lock interval %d ms, heartbeat timeout multiplier %d); %d + %d"
-                          + " customer messages written once each%n", leader == first ? "instance-a" : "instance-b",
-                          takeover.toMillis(), LOCK_INTERVAL_MILLIS, HEARTBEAT_TIMEOUT_MULTIPLIER, beforeKill.size(),
-                          afterTakeover.size());
+            killedClock = LocalTime.now();
+            killed = Instant.now();
+            assertThat(leader.kill()).as("exit code of kill -9").isEqualTo(137);
+            Files.delete(blocked);
+            await().atMost(TAKEOVER_BOUND).until(() -> leads(follower));
+            int atTakeover = stream.count();
+            await().atMost(PATIENCE).until(() -> stream.count() >= atTakeover + MESSAGES);
+            injected = stream.stop();
+        }
+        List<String> texts = injected.stream().map(Injected::text).toList();
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(written(outbox, INTERACTION)).as("customer messages in the outbox").containsAll(texts);
+            assertThat(written(outbox, BLOCKED_INTERACTION)).as("the message the leader held").contains(HELD_MESSAGE);
+        });
+
+        List<String> written = written(outbox, INTERACTION);
+        List<String> twice = written.stream().filter(text -> Collections.frequency(written, text) > 1).distinct()
+                .toList();
+        assertThat(written).as("nothing but what was injected").containsOnlyElementsOf(texts);
+        assertThat(written(outbox, BLOCKED_INTERACTION)).as("the message the leader held").containsExactly(HELD_MESSAGE);
+        assertThat(twice).as("written twice: saved by the leader, not yet acknowledged at the kill")
+                .hasSizeLessThanOrEqualTo(MAX_EVENTS)
+                .allSatisfy(text -> assertThat(injectedAt(injected, text)).isBefore(killed));
+        assertThat(written).as("each written at most twice").hasSize(texts.size() + twice.size());
+        assertThat(simulator.sessionsCreated() - sessionsBefore).as("streaming sessions created").isEqualTo(1);
+        assertThat(sessionsSince(started)).as("live streaming sessions").hasSize(1);
+        LocalTime adopted = adoptedAt(follower);
+        assertThat(adopted).as("the other instance adopted the session").isNotNull();
+        long takeover = Duration.between(killedClock, adopted).toMillis();
+        System.out.printf("CHAT-TO-FILE CLUSTER: leader %s killed, its streaming session adopted by the other instance"
+                          + " (first poll answered) %d ms after the kill, %d polls refused 409 meanwhile (lock"
+                          + " interval %d ms, heartbeat timeout multiplier %d); %d customer messages written every"
+                          + " %d ms, none lost, %d written twice; 1 session%n",
+                          leader == first ? "instance-a" : "instance-b", takeover,
+                          simulator.concurrentPollViolations() - refusedBefore, LOCK_INTERVAL_MILLIS,
+                          HEARTBEAT_TIMEOUT_MULTIPLIER, texts.size() + 1, INJECTION_INTERVAL.toMillis(), twice.size());
     }
 
     /**
@@ -134,8 +188,8 @@ class ChatToFileClusterTest {
 
         leader.freeze(Duration.ofMillis(LOCK_INTERVAL_MILLIS * (HEARTBEAT_TIMEOUT_MULTIPLIER + 2)));
         List<String> afterThaw = inject("after the freeze", MESSAGES);
-        await().atMost(PATIENCE).until(() -> written(outbox).containsAll(afterThaw));
-        assertThat(written(outbox)).as("every message once").containsExactlyInAnyOrderElementsOf(afterThaw);
+        await().atMost(PATIENCE).until(() -> written(outbox, INTERACTION).containsAll(afterThaw));
+        assertThat(written(outbox, INTERACTION)).as("every message once").containsExactlyInAnyOrderElementsOf(afterThaw);
         assertThat(leads(follower)).as("the other instance took the lock").isFalse();
         assertThat(leader.output()).doesNotContain("lost (lock=");
         assertThat(sessionsSince(started)).as("streaming sessions opened").hasSize(1);
@@ -147,6 +201,7 @@ class ChatToFileClusterTest {
         properties.put("camel.main.shutdown-timeout", "10");
         properties.put("alvaria.management.enabled", "false");
         properties.put("alvaria.chat-out.folder", folder.resolve("outbox").toString());
+        properties.put("alvaria.chat-out.require-acknowledgement", "true");
         properties.put("alvaria.cluster.file.root", folder.resolve("cluster").toString());
         properties.put("alvaria.cluster.file.acquire-lock-interval-ms", Long.toString(LOCK_INTERVAL_MILLIS));
         properties.put("alvaria.cluster.file.heartbeat-timeout-multiplier",
@@ -177,9 +232,56 @@ class ChatToFileClusterTest {
         return texts;
     }
 
-    /** The texts of the files in the outbox, a text written twice twice. */
-    private static List<String> written(Path outbox) throws IOException {
-        Path folder = outbox.resolve(INTERACTION);
+    /** When the instance's log says it adopted the stored streaming session (its first poll answered), or null. */
+    private static LocalTime adoptedAt(AppProcess app) {
+        return ADOPTED.matcher(app.output()).results().findFirst().map(line -> LocalTime.parse(line.group(1)))
+                .orElse(null);
+    }
+
+    private static Instant injectedAt(List<Injected> injected, String text) {
+        return injected.stream().filter(message -> message.text().equals(text)).findFirst().orElseThrow().at();
+    }
+
+    /** A customer message of the stream, and a moment before the simulator queued it. */
+    private record Injected(String text, Instant at) {
+    }
+
+    /** Writes a customer message into the simulator every {@link #INJECTION_INTERVAL} until stopped. */
+    private static final class Injector implements AutoCloseable {
+
+        private final List<Injected> injected = Collections.synchronizedList(new ArrayList<>());
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+        Injector() {
+            timer.scheduleAtFixedRate(this::injectOne, 0, INJECTION_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        synchronized void injectOne() {
+            Injected message = new Injected("customer message " + injected.size() + " of the stream", Instant.now());
+            simulator.injectCustomerMessage(INTERACTION, message.text());
+            injected.add(message);
+        }
+
+        int count() {
+            return injected.size();
+        }
+
+        /** Stops writing and returns what was written. */
+        List<Injected> stop() throws InterruptedException {
+            timer.shutdown();
+            assertThat(timer.awaitTermination(10, TimeUnit.SECONDS)).as("the injector stopped").isTrue();
+            return List.copyOf(injected);
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
+    }
+
+    /** The texts of the files in the interaction's folder of the outbox, a text written twice twice. */
+    private static List<String> written(Path outbox, String interactionId) throws IOException {
+        Path folder = outbox.resolve(interactionId);
         if (!Files.isDirectory(folder)) {
             return List.of();
         }

@@ -193,6 +193,8 @@ class FaultSoakTest {
         overrides.put("alvaria.chat-out.enabled", "true");
         overrides.put("alvaria.chat-out.require-acknowledgement", "true");
         overrides.put("alvaria.chat-out.folder", CHAT_OUT.toString());
+        // the cluster lock and the events session's stored id, fresh each run (a stale id would be adopted, and dropped)
+        overrides.put("alvaria.cluster.file.root", ROOT.resolve("cluster").toString());
         overrides.put("camel.component.alvaria-messaging.backoff-delay", "100");
         overrides.put("camel.component.alvaria-messaging.backoff-max-delay", "400");
         app = new QueueBridgeInstance("soak", broker.url(), simulator, overrides);
