@@ -104,7 +104,7 @@ public class AlvariaMessagingProducer extends DefaultAsyncProducer {
         }
     }
 
-    private static void answered(Message message, int status) {
+    private static void answered(Message message, Integer status) {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         // the text of an earlier failure (throwExceptionOnFailure=false) does not describe this answer
         message.removeHeader(Exchange.HTTP_RESPONSE_TEXT);

@@ -263,10 +263,14 @@ public final class PerformanceBenchmark {
             target("throughput >= 0.9 x raw client at " + window + " in flight", ratio >= 0.9,
                    ratioFigure(overRaw.get(window)));
         }
+        // the raw client's lead over camel-http is the most any client on HttpClient can show on this machine, with
+        // the server on the same cores: the component is held to a share of that lead, not to a fixed multiple
         double httpRatio = medianOf(overHttp.get(256));
-        target("throughput >= 2 x camel-http http: at 256 in flight", httpRatio >= 2,
-               ratioFigure(overHttp.get(256)));
-        // the most any client could show against camel-http on this machine, with the server on the same cores
+        double rawHttpRatio = medianOf(rawOverHttp);
+        target("camel-http lead >= 0.95 x the raw client's, 256 in flight", httpRatio / rawHttpRatio >= 0.95,
+               String.format("%.2f x / %.2f x = %.2f", httpRatio, rawHttpRatio, httpRatio / rawHttpRatio));
+        table.add(String.format("| %-62s | %-34s | %s |", "alvaria-messaging / camel-http http: at 256 in flight",
+                                ratioFigure(overHttp.get(256)), "(reported)"));
         table.add(String.format("| %-62s | %-34s | %s |", "the raw client / camel-http http: at 256 in flight",
                                 ratioFigure(rawOverHttp), "(reported)"));
         for (int window : WINDOWS) {
@@ -397,6 +401,7 @@ public final class PerformanceBenchmark {
         List<Double> peakThreads = new ArrayList<>();
         List<Double> peakHeap = new ArrayList<>();
         List<Double> liveHeap = new ArrayList<>();
+        List<Double> perConnection = new ArrayList<>();
         long failed = 0;
         try (ServerProcess server = ServerProcess.start(Duration.ofSeconds(1), 3599, 2)) {
             // round 0 warms both JVMs up (a live server is warm too) and is not counted
@@ -407,17 +412,21 @@ public final class PerformanceBenchmark {
                 System.out.printf("%s %,d in flight on %,d connections, server delay 1 s: all done in %.2f s"
                                   + " (half in %.2f s, 90%% in %.2f s), %d failed; again on the open connections:"
                                   + " %.2f s, %d failed; peak %d threads, peak heap %.0f MB, %.0f MB live with the"
-                                  + " connections open; server CPU %.1f s%n",
+                                  + " connections open (%.0f MB before the first, %.1f KB a connection); server CPU"
+                                  + " %.1f s%n",
                                   round == 0 ? "warm-up," : "round " + round + ",", scale, scaleConnections,
                                   burst.seconds(), burst.halfSeconds(), burst.ninetyPercentSeconds(), burst.failed(),
                                   burst.warmSeconds(), burst.warmFailed(), burst.peakThreads(),
-                                  burst.peakHeapMegabytes(), burst.liveHeapMegabytes(), serverCpu.toMillis() / 1e3);
+                                  burst.peakHeapMegabytes(), burst.liveHeapMegabytes(),
+                                  burst.liveHeapBeforeMegabytes(), burst.kilobytesPerConnection(scaleConnections),
+                                  serverCpu.toMillis() / 1e3);
                 if (round > 0) {
                     seconds.add(burst.seconds());
                     warmSeconds.add(burst.warmSeconds());
                     peakThreads.add((double) burst.peakThreads());
                     peakHeap.add(burst.peakHeapMegabytes());
                     liveHeap.add(burst.liveHeapMegabytes());
+                    perConnection.add(burst.kilobytesPerConnection(scaleConnections));
                     failed += burst.failed() + burst.warmFailed();
                 }
             }
@@ -428,16 +437,22 @@ public final class PerformanceBenchmark {
                                                           medianOf(warmSeconds), failed));
         target(String.format("%,d in flight: fewer than 64 JVM threads", scale), medianOf(peakThreads) < 64,
                String.format("peak %.0f threads", medianOf(peakThreads)));
-        // the JVM runs with -Xmx512m: had the burst needed more, it would have failed with an OutOfMemoryError
+        // live after a full GC, the connections open: what they hold, not what the collector has yet to free
         long maxHeap = Runtime.getRuntime().maxMemory() >> 20;
-        target(String.format("%,d in flight: heap under 512 MB", scale), maxHeap <= 512,
-               String.format("in -Xmx%dm: %.0f MB live, peak %.0f MB", maxHeap, medianOf(liveHeap),
-                             medianOf(peakHeap)));
+        target(String.format("%,d in flight: at most 150 MB live, connections open", scale),
+               medianOf(liveHeap) <= 150,
+               String.format("%.0f MB, %.1f KB a connection (-Xmx%dm, peak %.0f MB)", medianOf(liveHeap),
+                             medianOf(perConnection), maxHeap, medianOf(peakHeap)));
     }
 
     private record Burst(double seconds, double halfSeconds, double ninetyPercentSeconds, long failed,
                          double warmSeconds, long warmFailed, int peakThreads, double peakHeapMegabytes,
-                         double liveHeapMegabytes) {
+                         double liveHeapBeforeMegabytes, double liveHeapMegabytes) {
+
+        /** What the heap gained between the client's start and the connections being open, per connection. */
+        double kilobytesPerConnection(int connections) {
+            return (liveHeapMegabytes - liveHeapBeforeMegabytes) * 1024 / connections;
+        }
     }
 
     /**
@@ -453,16 +468,22 @@ public final class PerformanceBenchmark {
         heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
         // one connection per request in flight: HTTP/1.1 carries one request at a time on a connection
         try (BenchClients clients = new BenchClients(baseUrl, scaleConnections, "bench-session", false)) {
+            double liveHeapBefore = liveHeapMegabytes();
             long[] cold = fire(clients);
             // the same again, now that the connections are open: the next burst of a campaign
             long[] warm = fire(clients);
             int peakThreads = threads.getPeakThreadCount();
             double peakHeap = heapPools.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum() / 1048576.0;
-            System.gc();
-            double liveHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
             return new Burst(cold[scale - 1] / 1e9, cold[scale / 2] / 1e9, cold[scale * 9 / 10] / 1e9, cold[scale],
-                             warm[scale - 1] / 1e9, warm[scale], peakThreads, peakHeap, liveHeap);
+                             warm[scale - 1] / 1e9, warm[scale], peakThreads, peakHeap, liveHeapBefore,
+                             liveHeapMegabytes());
         }
+    }
+
+    /** The heap in use after a full GC: what is reachable. */
+    private static double liveHeapMegabytes() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
     }
 
     /** When each send completed, in nanoseconds from the first, sorted; the last element counts the failures. */
@@ -648,19 +669,25 @@ public final class PerformanceBenchmark {
 
     private void allocation() throws Exception {
         var options = new OptionsBuilder().include(MessageAllocation.class.getName())
-                .forks(1).warmupIterations(3).warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
+                .forks(1).warmupIterations(5).warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
                 .measurementIterations(5).measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
                 .addProfiler("gc").jvmArgs("-Xmx512m").build();
+        Map<String, Double> bytesPerMessage = new LinkedHashMap<>();
         for (RunResult result : new Runner(options).run()) {
             String benchmark = result.getParams().getBenchmark();
+            String name = benchmark.substring(benchmark.lastIndexOf('.') + 1);
             Result<?> perOp = result.getSecondaryResults().entrySet().stream()
                     .filter(entry -> entry.getKey().endsWith("gc.alloc.rate.norm")).map(Map.Entry::getValue)
                     .findFirst().orElseThrow();
-            table.add(String.format("| %-62s | %-34s | %s |",
-                                    "JMH -prof gc, 1 in flight: " + benchmark.substring(benchmark.lastIndexOf('.') + 1),
+            bytesPerMessage.put(name, perOp.getScore());
+            table.add(String.format("| %-62s | %-34s | %s |", "JMH -prof gc, 1 in flight: " + name,
                                     String.format("%,.0f B/msg, %.1f µs/msg", perOp.getScore(),
                                                   result.getPrimaryResult().getScore()), "(reported)"));
         }
+        double overRaw = bytesPerMessage.get("alvariaMessaging") - bytesPerMessage.get("rawClient");
+        target("allocation: at most 1.5 KB a message above the raw client (JMH)", overRaw <= 1536,
+               String.format("%,.0f - %,.0f = %+,.0f B/msg", bytesPerMessage.get("alvariaMessaging"),
+                             bytesPerMessage.get("rawClient"), overRaw));
     }
 
     // --- medians ------------------------------------------------------------------------------------------------------

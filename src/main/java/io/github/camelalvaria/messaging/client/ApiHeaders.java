@@ -1,7 +1,6 @@
 package io.github.camelalvaria.messaging.client;
 
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
-import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
@@ -31,13 +30,17 @@ final class ApiHeaders {
         this.apiKey = new BasicHeader(API_KEY_HEADER, apiKey);
     }
 
-    /** An API request: JSON accepted, the bearer token, the api key, and the streaming session when there is one. */
-    SimpleHttpRequest request(SimpleRequestBuilder builder, String token, String sessionId, RequestConfig config) {
-        builder.addHeader(accept).addHeader(bearer(token)).addHeader(apiKey);
+    /**
+     * Makes the request an API request: JSON accepted, the bearer token, the api key, and the streaming session when
+     * there is one.
+     */
+    SimpleHttpRequest request(SimpleHttpRequest request, String token, String sessionId, RequestConfig config) {
+        request.addHeader(accept);
+        request.addHeader(bearer(token));
+        request.addHeader(apiKey);
         if (sessionId != null) {
-            builder.addHeader(session(sessionId));
+            request.addHeader(session(sessionId));
         }
-        SimpleHttpRequest request = builder.build();
         request.setConfig(config);
         return request;
     }

@@ -27,28 +27,34 @@ final class AsyncHttp {
 
     static CompletableFuture<SimpleHttpResponse> execute(CloseableHttpAsyncClient client, SimpleHttpRequest request) {
         CompletableFuture<SimpleHttpResponse> result = new CompletableFuture<>();
+        execute(client, request, new FutureCallback<>() {
+            @Override
+            public void completed(SimpleHttpResponse response) {
+                result.complete(response);
+            }
+
+            @Override
+            public void failed(Exception failure) {
+                result.completeExceptionally(failure);
+            }
+
+            @Override
+            public void cancelled() {
+                result.completeExceptionally(new CancellationException("request cancelled"));
+            }
+        });
+        return result;
+    }
+
+    /** Sends the request; the callback hears of its outcome exactly once, a refusal to send included. */
+    static void execute(CloseableHttpAsyncClient client, SimpleHttpRequest request,
+                        FutureCallback<SimpleHttpResponse> callback) {
         try {
             client.execute(SimpleRequestProducer.create(request), SimpleResponseConsumer.create(), null, null,
-                           new FutureCallback<>() {
-                               @Override
-                               public void completed(SimpleHttpResponse response) {
-                                   result.complete(response);
-                               }
-
-                               @Override
-                               public void failed(Exception failure) {
-                                   result.completeExceptionally(failure);
-                               }
-
-                               @Override
-                               public void cancelled() {
-                                   result.completeExceptionally(new CancellationException("request cancelled"));
-                               }
-                           });
+                           callback);
         } catch (RuntimeException rejected) {
-            // e.g. the client was already shut down: still a completed future, never a hang
-            result.completeExceptionally(rejected);
+            // e.g. the client was already shut down: still an outcome, never a hang
+            callback.failed(rejected);
         }
-        return result;
     }
 }

@@ -225,21 +225,27 @@ public final class FailureMapper {
         }
     }
 
+    /**
+     * Quotes the server's text, each part cut at {@value #MAX_BODY_IN_MESSAGE} characters: every log line and dead
+     * letter carries the message, and the whole is in the exception's response body and error response.
+     */
     private static void describe(StringBuilder message, ErrorResponse error, String body) {
         if (error != null) {
             if (error.message() != null) {
-                message.append(": ").append(error.message());
+                message.append(": ").append(cut(error.message()));
             }
             if (!error.errors().isEmpty()) {
-                message.append(error.errors().stream()
+                message.append(cut(error.errors().stream()
                         .map(detail -> detail.scope() + "/" + detail.reason() + ": " + detail.message())
-                        .collect(Collectors.joining("; ", " [", "]")));
+                        .collect(Collectors.joining("; ", " [", "]"))));
             }
         } else if (body != null && !body.isBlank()) {
-            String snippet = body.strip();
-            message.append(": ").append(snippet.length() > MAX_BODY_IN_MESSAGE
-                    ? snippet.substring(0, MAX_BODY_IN_MESSAGE) + "..." : snippet);
+            message.append(": ").append(cut(body.strip()));
         }
+    }
+
+    private static String cut(String text) {
+        return text.length() > MAX_BODY_IN_MESSAGE ? text.substring(0, MAX_BODY_IN_MESSAGE) + "..." : text;
     }
 
     static String mask(String text, String... secrets) {

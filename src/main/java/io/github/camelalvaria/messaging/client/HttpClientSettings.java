@@ -34,6 +34,15 @@ public record HttpClientSettings(
         SSLContextParameters sslContextParameters) {
 
     /**
+     * Each connection's three session buffers (input, output, and the piece a response body is read in), 8 KB each by
+     * default and held as long as the connection is open. The API's requests are under a kilobyte and its answers
+     * mostly a 202 without a body; the input and output buffers grow to fit a larger head or body, a larger body is
+     * read in 1 KB pieces, and a request body over 2 KB goes past the buffer to the socket.
+     */
+    private static final int SESSION_BUFFER_SIZE = 1024;
+    private static final Http1Config HTTP_1 = Http1Config.custom().setBufferSize(SESSION_BUFFER_SIZE).build();
+
+    /**
      * Builds and starts an async client: no automatic retries or redirects, so Camel's redelivery is the only one.
      * Without a proxy it is HttpClient's minimal client, which sends each request straight to a pooled connection and
      * skips the full client's redirect, retry, cookie and authentication steps: the API needs none of them, and they
@@ -60,10 +69,11 @@ public record HttpClientSettings(
                 .setMaxConnTotal(maxConnectionsPerHost * 2)
                 .build();
         CloseableHttpAsyncClient client = proxyHost == null
-                ? HttpAsyncClients.createMinimal(H2Config.DEFAULT, Http1Config.DEFAULT, IOReactorConfig.DEFAULT,
+                ? HttpAsyncClients.createMinimal(H2Config.DEFAULT, HTTP_1, IOReactorConfig.DEFAULT,
                                                  connections)
                 : HttpAsyncClients.custom()
                         .setConnectionManager(connections)
+                        .setHttp1Config(HTTP_1)
                         .setProxy(new HttpHost(proxyHost, proxyPort == null ? 80 : proxyPort))
                         .disableAutomaticRetries()
                         .disableRedirectHandling()

@@ -1,17 +1,22 @@
 package io.github.camelalvaria.messaging.client;
 
 import java.net.URI;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.github.camelalvaria.messaging.AlvariaMessagingException;
 import io.github.camelalvaria.messaging.AlvariaOperation;
-import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.net.URIAuthority;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +41,17 @@ public final class MessagingClient {
     // the last call's address: an endpoint posts for one user and operation, so the URI is built and parsed once
     private volatile Target lastTarget;
 
-    /** Where a call for one user and operation goes. */
-    private record Target(String userId, AlvariaOperation operation, String uri, URI parsed) {
+    /** Where a call for one user and operation goes: the URI, and its parts as a request takes them. */
+    private record Target(String userId, AlvariaOperation operation, String uri, String scheme, URIAuthority authority,
+                          String path) {
+
+        static Target of(String userId, AlvariaOperation operation, String uri) {
+            URI parsed = URI.create(uri);
+            return new Target(userId, operation, uri, parsed.getScheme(),
+                              new URIAuthority(parsed.getRawUserInfo(), parsed.getHost(), parsed.getPort()),
+                              parsed.getRawQuery() == null ? parsed.getRawPath()
+                                      : parsed.getRawPath() + "?" + parsed.getRawQuery());
+        }
     }
 
     /**
@@ -75,86 +89,174 @@ public final class MessagingClient {
         } catch (JsonProcessingException e) {
             return CompletableFuture.failedFuture(e);
         }
-        Target target = target(call.userId(), call.operation());
-        long started = System.nanoTime();
-        // a future of our own, so that callers see the typed exception itself rather than a CompletionException
-        CompletableFuture<Integer> result = new CompletableFuture<>();
-        boolean managed = call.sessionId() == null;
-        CompletableFuture<String> session = managed ? managedSession.id()
-                : CompletableFuture.completedFuture(call.sessionId());
-        // the rate-limit gate: wait for it before the attempt, once the session and token are at hand (so
-        // that its pace is the pace of the calls, not of the sends waiting for a token), and leave it with the
-        // outcome, which closes it on a 429 or a 503 with Retry-After; a send that never entered does not leave
-        CompletableFuture<Void> admitted = session.thenCompose(sessionId -> tokens.token(http))
-                .thenCompose(token -> gate.enter(call.operation().name(), target.uri()));
-        admitted.thenCompose(open -> session)
-                .thenCompose(sessionId -> attempt(call, target, json, sessionId, true, managed))
-                .whenComplete((status, failure) -> {
-                    if (!admitted.isCompletedExceptionally()) {
-                        gate.left(AsyncHttp.unwrap(failure));
-                    }
-                    if (LOG.isDebugEnabled()) {
-                        LOG.debug("{} interaction={} user={} -> {} in {} ms", call.operation(),
-                                  call.body().interactionId(), call.userId(),
-                                  status != null ? status : describe(failure),
-                                  (System.nanoTime() - started) / 1_000_000);
-                    }
-                    if (failure != null) {
-                        result.completeExceptionally(AsyncHttp.unwrap(failure));
-                    } else {
-                        result.complete(status);
-                    }
-                });
-        return result;
+        Send send = new Send(call, target(call.userId(), call.operation()), json);
+        send.start();
+        return send;
     }
 
     private Target target(String userId, AlvariaOperation operation) {
         Target last = lastTarget;
         if (last == null || last.operation() != operation || !last.userId().equals(userId)) {
             String uri = usersUrl + PathSegment.encode(userId) + "/" + operation.name();
-            last = new Target(userId, operation, uri, URI.create(uri));
+            last = Target.of(userId, operation, uri);
             lastTarget = last;
         }
         return last;
     }
 
-    private CompletableFuture<Integer> attempt(
-            MessagingCall call, Target target, byte[] json, String sessionId, boolean mayRenewToken,
-            boolean mayRecreateSession) {
-        String operation = call.operation().name();
-        String uri = target.uri();
-        return tokens.token(http).thenCompose(token -> AsyncHttp.execute(http, headers.request(
-                        SimpleRequestBuilder.post(target.parsed()).setBody(json, ContentType.APPLICATION_JSON), token,
-                        sessionId, requestConfig))
-                .handle((response, failure) -> {
+    /**
+     * One call on its way, and the future its caller gets: the session, the token, the rate-limit gate, then one
+     * attempt or more. A step whose future is already complete (a valid token, an open gate) goes on at once, and
+     * the HTTP answer comes straight to this object, so a message costs no chain of futures.
+     */
+    private final class Send extends CompletableFuture<Integer> implements FutureCallback<SimpleHttpResponse> {
+
+        private final MessagingCall call;
+        private final Target target;
+        private final byte[] json;
+        private final long started = System.nanoTime();
+        // each step runs after the one before it (on whichever thread completed that one), never two at once
+        private String sessionId;
+        private String token;
+        private boolean mayRenewToken = true;
+        private boolean mayRecreateSession;
+        private boolean entered;
+        private boolean finished;
+
+        Send(MessagingCall call, Target target, byte[] json) {
+            this.call = call;
+            this.target = target;
+            this.json = json;
+        }
+
+        void start() {
+            if (call.sessionId() == null) {
+                mayRecreateSession = true;
+                continueWith(managedSession.id(), this::inSession);
+            } else {
+                inSession(call.sessionId());
+            }
+        }
+
+        /**
+         * The rate-limit gate: entered once the session and token are at hand (so that its pace is the pace of the
+         * calls, not of the sends waiting for a token), and left with the outcome, which closes it on a 429 or a 503
+         * with Retry-After; a send that never entered does not leave.
+         */
+        private void inSession(String sessionId) {
+            this.sessionId = sessionId;
+            continueWith(tokens.token(http), token -> continueWith(gate.enter(call.operation().name(), target.uri()),
+                                                                   this::admitted));
+        }
+
+        private void admitted(Void open) {
+            entered = true;
+            attempt();
+        }
+
+        private void attempt() {
+            continueWith(tokens.token(http), token -> {
+                this.token = token;
+                SimpleHttpRequest request = SimpleHttpRequest.create(
+                        Method.POST.name(), target.scheme(), target.authority(), target.path());
+                request.setBody(json, ContentType.APPLICATION_JSON);
+                AsyncHttp.execute(http, headers.request(request, token, sessionId, requestConfig), this);
+            });
+        }
+
+        @Override
+        public void completed(SimpleHttpResponse response) {
+            try {
+                answered(response);
+            } catch (RuntimeException bug) {
+                finish(null, bug);
+            }
+        }
+
+        private void answered(SimpleHttpResponse response) {
+            int status = response.getCode();
+            if (status >= 200 && status <= 299) {
+                finish(status, null);
+                return;
+            }
+            AlvariaMessagingException failure
+                    = failures.fromResponse(call.operation().name(), "POST", target.uri(), response, apiKey, token);
+            // only a session known to be gone is re-created: a 410 for an ended interaction is the message's
+            if (mayRecreateSession && managedSession.isGone(sessionId, failure)) {
+                managedSession.dropped(sessionId);
+                mayRecreateSession = false;
+                continueWith(managedSession.id(), newSession -> {
+                    sessionId = newSession;
+                    attempt();
+                });
+            } else if (status == 401 && mayRenewToken && tokens.reject(token)) {
+                mayRenewToken = false;
+                attempt();
+            } else {
+                finish(null, failure);
+            }
+        }
+
+        @Override
+        public void failed(Exception failure) {
+            finish(null, failures.fromTransport(call.operation().name(), "POST", target.uri(), failure));
+        }
+
+        @Override
+        public void cancelled() {
+            failed(new CancellationException("request cancelled"));
+        }
+
+        /** Goes on with the future's value at once when it is there, else when it comes; a failure ends the send. */
+        private <T> void continueWith(CompletableFuture<T> future, Consumer<T> next) {
+            if (future.isDone() && !future.isCompletedExceptionally()) {
+                proceed(next, future.join());
+            } else {
+                future.whenComplete((value, failure) -> {
                     if (failure != null) {
-                        throw new CompletionException(
-                                failures.fromTransport(operation, "POST", uri, AsyncHttp.unwrap(failure)));
+                        finish(null, failure);
+                    } else {
+                        proceed(next, value);
                     }
-                    return response;
-                })
-                .thenCompose(response -> {
-                    int status = response.getCode();
-                    if (status >= 200 && status <= 299) {
-                        return CompletableFuture.completedFuture(status);
-                    }
-                    AlvariaMessagingException failure
-                            = failures.fromResponse(operation, "POST", uri, response, apiKey, token);
-                    // only a session known to be gone is re-created: a 410 for an ended interaction is the message's
-                    if (mayRecreateSession && managedSession.isGone(sessionId, failure)) {
-                        managedSession.dropped(sessionId);
-                        return managedSession.id().thenCompose(
-                                newSession -> attempt(call, target, json, newSession, mayRenewToken, false));
-                    }
-                    if (status == 401 && mayRenewToken && tokens.reject(token)) {
-                        return attempt(call, target, json, sessionId, false, mayRecreateSession);
-                    }
-                    return CompletableFuture.failedFuture(failure);
-                }));
+                });
+            }
+        }
+
+        private <T> void proceed(Consumer<T> next, T value) {
+            try {
+                next.accept(value);
+            } catch (RuntimeException bug) {
+                finish(null, bug);
+            }
+        }
+
+        /** Ends the send once: leaves the gate if it entered, logs the call, completes the caller's future. */
+        private void finish(Integer status, Throwable failure) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            Throwable cause = failure == null ? null : AsyncHttp.unwrap(failure);
+            try {
+                if (entered) {
+                    gate.left(cause);
+                }
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("{} interaction={} user={} -> {} in {} ms", call.operation(),
+                              call.body().interactionId(), call.userId(), status != null ? status : describe(cause),
+                              (System.nanoTime() - started) / 1_000_000);
+                }
+            } finally {
+                if (cause != null) {
+                    completeExceptionally(cause);
+                } else {
+                    complete(status);
+                }
+            }
+        }
     }
 
-    private static String describe(Throwable failure) {
-        Throwable cause = AsyncHttp.unwrap(failure);
+    private static String describe(Throwable cause) {
         return cause instanceof AlvariaMessagingException e && e.getStatusCode() > 0
                 ? String.valueOf(e.getStatusCode()) : cause.getClass().getSimpleName();
     }

@@ -506,7 +506,7 @@ public final class StreamingSession extends ServiceSupport {
         long started = System.nanoTime();
         tokens.token(http)
                 .thenCompose(token -> AsyncHttp.execute(http, apiHeaders.request(
-                                SimpleRequestBuilder.get(eventsUrl), token, id, pollConfig))
+                                SimpleRequestBuilder.get(eventsUrl).build(), token, id, pollConfig))
                         .thenApply(response -> Map.entry(token, response)))
                 .whenCompleteAsync((answer, failure) -> {
                     long nextDelay = MIN_EMPTY_POLL_INTERVAL_MILLIS;
@@ -724,7 +724,8 @@ public final class StreamingSession extends ServiceSupport {
         }
         return tokens.token(http)
                 .thenCompose(token -> AsyncHttp.execute(http, apiHeaders.request(
-                        SimpleRequestBuilder.post(eventsUrl + "/acknowledge").setBody(body, ContentType.APPLICATION_JSON),
+                        SimpleRequestBuilder.post(eventsUrl + "/acknowledge")
+                                .setBody(body, ContentType.APPLICATION_JSON).build(),
                         token, sessionId, requestConfig)))
                 .handle((response, failure) -> {
                     if (failure != null || response.getCode() >= 300) {
@@ -818,7 +819,7 @@ public final class StreamingSession extends ServiceSupport {
     private CompletableFuture<Void> delete(String id) {
         return tokens.token(http)
                 .thenCompose(token -> AsyncHttp.execute(http, apiHeaders.request(
-                        SimpleRequestBuilder.delete(sessionUrl), token, id, requestConfig)))
+                        SimpleRequestBuilder.delete(sessionUrl).build(), token, id, requestConfig)))
                 .handle((response, failure) -> {
                     if (failure != null || response.getCode() >= 300) {
                         LOG.warn("Deleting a streaming session failed ({}); the server drops it after {} s",
@@ -843,8 +844,8 @@ public final class StreamingSession extends ServiceSupport {
         }
         return tokens.token(http).thenCompose(token -> {
             SimpleHttpRequest request = apiHeaders.request(
-                    SimpleRequestBuilder.post(sessionUrl).setBody(body, ContentType.APPLICATION_JSON), token, null,
-                    requestConfig);
+                    SimpleRequestBuilder.post(sessionUrl).setBody(body, ContentType.APPLICATION_JSON).build(), token,
+                    null, requestConfig);
             return AsyncHttp.execute(http, request).handle((response, failure) -> {
                 if (failure != null) {
                     throw new CompletionException(failures.fromTransport(OPERATION, "POST", sessionUrl, failure));
