@@ -48,10 +48,10 @@ public final class RateLimitGate {
     /** The calls accepted in the last second, counted in slots of a tenth of a second. */
     private static final int ACCEPTED_SLOTS = 10;
     private static final long ACCEPTED_SLOT_NANOS = 100_000_000L;
-    /** A 429 finds the limit reached when at least one in this many of the calls on the wire with it were refused. */
-    private static final int REFUSED_SHARE_OF_A_LIMIT = 5;
+    /** A 429 finds the limit reached when the calls on the wire with it had one refusal for this many accepted. */
+    private static final int ACCEPTED_PER_REFUSED_AT_A_LIMIT = 2;
     /** The fewest calls on the wire, the 429 among them, that show the limit reached when the gate does not pace. */
-    private static final int MIN_HERD = 8;
+    private static final int MIN_HERD = 16;
     /** The pace never falls below this share of the pace it began with. */
     private static final double PACE_FLOOR = 0.5;
     /** The shortest open time a rate is measured over. */
@@ -417,7 +417,7 @@ public final class RateLimitGate {
             openedAt = now;
             // the limit was reached when a share of a herd of calls on the wire with the 429 were refused too (the
             // herd that pacing spreads out); while the gate paces, few calls are on the wire and a lone 429 counts
-            boolean limitReached = closureRefused * REFUSED_SHARE_OF_A_LIMIT >= closureAccepted
+            boolean limitReached = closureRefused * ACCEPTED_PER_REFUSED_AT_A_LIMIT >= closureAccepted
                                    && (paceBeforeClosure > 0
                                        || closureRefused > 0 && closureRefused + closureAccepted + 1 >= MIN_HERD);
             if (!limitReached) {
