@@ -141,8 +141,8 @@ class KafkaToChatTest {
         Map<String, String> sent = sendNumbered(1_000);
         simulator.setFaults(FAULTS);
 
-        AppProcess first = startInstance("instance-a");
-        AppProcess second = startInstance("instance-b");
+        AppProcess first = startInstance("instance-a", topic(), Map.of());
+        AppProcess second = startInstance("instance-b", topic(), Map.of());
         await().atMost(PATIENCE).until(() -> deliveredBy("instance-a") > 0 && deliveredBy("instance-b") > 0
                                              && delivered().size() >= sent.size() * 2 / 5);
         assertThat(first.kill()).as("exit code of kill -9").isEqualTo(137);
@@ -261,10 +261,6 @@ class KafkaToChatTest {
                 app.terminate(Duration.ofSeconds(30));
             }
         }
-    }
-
-    private AppProcess startInstance(String name) throws IOException {
-        return startInstance(name, topic(), Map.of());
     }
 
     private AppProcess startInstance(String name, String topic, Map<String, String> more) throws IOException {
