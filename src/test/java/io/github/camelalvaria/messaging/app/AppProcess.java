@@ -17,8 +17,6 @@ import java.util.regex.Pattern;
 import io.github.camelalvaria.messaging.simulator.AlvariaSimulator;
 import io.github.camelalvaria.messaging.simulator.SimulatorSettings;
 
-import static org.awaitility.Awaitility.await;
-
 /**
  * The app in a JVM of its own, started the way an operator starts it: {@code java -cp …
  * AlvariaMessagingApplication} in the repository root, so it reads the root {@code application.properties} and every
@@ -142,19 +140,7 @@ final class AppProcess implements AutoCloseable {
 
     /** {@code kill -STOP}, then {@code kill -CONT} after {@code pause}: the JVM stands still, as in a long GC pause. */
     void freeze(Duration pause) throws IOException, InterruptedException {
-        signal("STOP");
-        try {
-            await().pollDelay(pause).atMost(pause.plusSeconds(1)).until(() -> true);
-        } finally {
-            signal("CONT");
-        }
-    }
-
-    private void signal(String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
-        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
-        }
+        Freeze.of(process, pause);
     }
 
     /** {@code kill} (SIGTERM): camel-main's shutdown hook stops the routes gracefully. */

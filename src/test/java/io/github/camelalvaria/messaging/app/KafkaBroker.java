@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
 import static org.awaitility.Awaitility.await;
@@ -63,6 +66,9 @@ final class KafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.replication.factor=1",
                 "group.initial.rebalance.delay.ms=0",
                 "auto.create.topics.enable=false",
+                // a broker frozen by a test (kill -STOP) must not find itself fenced by its own controller when it
+                // goes on: it is the only broker, and its partitions would be leaderless for a while
+                "broker.session.timeout.ms=30000",
                 ""), StandardCharsets.UTF_8);
 
         Path formatLog = folder.resolve("format.log");
@@ -93,14 +99,32 @@ final class KafkaBroker implements AutoCloseable {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     }
 
+    /**
+     * Creates the topics and returns once the broker leads every one of their partitions. A produce that reaches a
+     * partition before the broker has taken it up fails with NOT_LEADER_OR_FOLLOWER; an idempotent producer whose next
+     * request to that partition was accepted meanwhile then gets OUT_OF_ORDER_SEQUENCE_NUMBER for the first one until
+     * it expires, and those records are never written (a Kafka broker defect before 4.5).
+     */
     void createTopics(int partitions, String... topics) throws Exception {
         List<NewTopic> newTopics = new ArrayList<>();
+        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
         for (String topic : topics) {
             newTopics.add(new NewTopic(topic, partitions, (short) 1));
+            for (int partition = 0; partition < partitions; partition++) {
+                ends.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+            }
         }
         try (Admin admin = admin()) {
             admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
+            // only a partition's leader answers a ListOffsets request
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> admin.listOffsets(ends).all().get(5, TimeUnit.SECONDS).size() == ends.size());
         }
+    }
+
+    /** {@code kill -STOP} for {@code pause}: the broker stands still, as in a long GC pause or a frozen VM. */
+    void freeze(Duration pause) throws IOException, InterruptedException {
+        Freeze.of(process, pause);
     }
 
     Properties clientProperties() {
