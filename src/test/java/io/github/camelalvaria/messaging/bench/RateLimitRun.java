@@ -5,8 +5,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.camelalvaria.messaging.AlvariaMessagingComponent;
 import io.github.camelalvaria.messaging.AlvariaMessagingConfiguration;
+import io.github.camelalvaria.messaging.SimulatorTenant;
 import io.github.camelalvaria.messaging.simulator.AlvariaSimulator;
 import io.github.camelalvaria.messaging.simulator.RateLimit;
 import io.github.camelalvaria.messaging.simulator.SimulatorSettings;
@@ -40,21 +40,11 @@ public record RateLimitRun(String options, long refused, long deadLettered, long
         try (AlvariaSimulator simulator = AlvariaSimulator.start(
                 SimulatorSettings.DEMO.withRateLimit(new RateLimit(limit, Math.max(1, limit / 10))))) {
             CamelContext camel = new DefaultCamelContext();
-            AlvariaMessagingComponent alvaria = new AlvariaMessagingComponent();
-            AlvariaMessagingConfiguration config = alvaria.getConfiguration();
-            SimulatorSettings tenant = simulator.settings();
-            config.setOrgId(tenant.orgId());
-            config.setApiKey(tenant.apiKey());
-            config.setClientId(tenant.clientId());
-            config.setClientSecret(tenant.clientSecret());
-            config.setTokenUrl(simulator.tokenUrl());
-            config.setBaseUrl(simulator.baseUrl());
-            config.setUserId("agent-1");
+            AlvariaMessagingConfiguration config = SimulatorTenant.configure(camel, simulator);
             config.setSessionId("bench-session");
             config.setInteractionId("4321");
             config.setEntityName("bench");
             config.setMaxConnectionsPerHost(window);
-            camel.addComponent("alvaria-messaging", alvaria);
             AtomicLong deadLettered = new AtomicLong();
             camel.addRoutes(new RouteBuilder() {
                 @Override
