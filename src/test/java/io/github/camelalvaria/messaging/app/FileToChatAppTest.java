@@ -143,11 +143,14 @@ class FileToChatAppTest {
         drop(INBOX, "later.txt", "Interaction: 4322\n\nasked to wait");
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                 .until(() -> simulator().record().refused(429) >= 1);
-        Instant refused = Instant.now();
         simulator().setFaults(Faults.NONE);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> simulator().accepted("4322").stream()
                 .anyMatch(message -> "asked to wait".equals(message.text())));
+        // both times the simulator's, so that the test's own polling (late on a loaded machine) does not count
+        Instant refused = simulator().interaction("4322").orElseThrow().failed().stream()
+                .filter(call -> "asked to wait".equals(call.text()) && Integer.valueOf(429).equals(call.status()))
+                .findFirst().orElseThrow().receivedAt();
         Instant accepted = simulator().accepted("4322").stream()
                 .filter(message -> "asked to wait".equals(message.text())).findFirst().orElseThrow().receivedAt();
         // the configured backoff here is 10 to 50 ms: only the server's Retry-After explains a wait near a second
