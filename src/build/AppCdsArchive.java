@@ -54,8 +54,8 @@ public final class AppCdsArchive {
                 if (!delivered && line.contains(" Delivered ")) {
                     delivered = true;
                     deliveredAfter = System.nanoTime() - started;
-                    // a graceful stop, as Ctrl-C (through the handle: Process.destroy would close the output), which is read on
-                    // to its end, so the app never blocks writing it
+                    // a graceful stop, as Ctrl-C (through the handle: Process.destroy would close the output); the
+                    // output is read on to its end, so the app never blocks writing it
                     app.toHandle().destroy();
                 }
             }
