@@ -486,7 +486,7 @@ class BadInputCatalogueTest extends AlvariaTestSupport {
         private final AlvariaSimulator simulator;
         private final GreenMail mail;
         private final EmbeddedArtemis broker;
-        private final Main app = new Main(AlvariaMessagingApplication.class);
+        private final Main app = new Main();
 
         /** What the simulator received: accepted messages and refused calls. */
         record Sent(long accepted, SortedMap<Integer, Long> refused) {

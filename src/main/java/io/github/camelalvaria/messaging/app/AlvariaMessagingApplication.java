@@ -4,7 +4,8 @@ import org.apache.camel.main.Main;
 
 /**
  * The integration app: camel-main with the root {@code application.properties}, the YAML routes in {@code routes/},
- * the Java routes and configuration of this package, and (unless a real tenant is configured) the embedded simulator.
+ * the Java routes and configuration of this package that the properties name, and (unless a real tenant is
+ * configured) the embedded simulator.
  */
 public final class AlvariaMessagingApplication {
 
@@ -15,7 +16,7 @@ public final class AlvariaMessagingApplication {
     }
 
     public static void main(String... args) throws Exception {
-        Main main = new Main(AlvariaMessagingApplication.class);
+        Main main = new Main();
         main.setPropertyPlaceholderLocations(PROPERTIES);
         main.run(args);
     }

@@ -1,5 +1,12 @@
 package io.github.camelalvaria.messaging.app;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
+
 import io.github.camelalvaria.messaging.simulator.AlvariaSimulator;
 import io.github.camelalvaria.messaging.simulator.RateLimit;
 import io.github.camelalvaria.messaging.simulator.SimulatorSettings;
@@ -14,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts the embedded Alvaria simulator and points the component at it, unless {@code alvaria.simulator.enabled} is
  * false or the environment names a real tenant ({@code ALVARIA_ORG_ID}). camel-main runs this before it applies
- * {@code camel.component.*} properties, so the overrides set here win over application.properties.
+ * {@code camel.component.*} properties, so the overrides set here win over application.properties. With the simulator
+ * it copies the sample messages ({@code alvaria.samples.folder}) into the file bridge's inbox, before any route
+ * starts: the bridge's first poll finds them.
  */
 @Configuration
 public class EmbeddedSimulatorConfiguration implements CamelConfiguration {
@@ -28,8 +37,6 @@ public class EmbeddedSimulatorConfiguration implements CamelConfiguration {
         boolean enabled = Boolean.parseBoolean(properties.resolveProperty("alvaria.simulator.enabled").orElse("true"));
         String realTenant = System.getenv("ALVARIA_ORG_ID");
         if (!enabled || realTenant != null && !realTenant.isBlank()) {
-            // the sample messages are for the simulator's conversations, never for a real customer's
-            properties.addOverrideProperty("alvaria.samples.enabled", "false");
             LOG.info("Embedded Alvaria simulator off: sending to the configured tenant");
             return;
         }
@@ -58,5 +65,27 @@ public class EmbeddedSimulatorConfiguration implements CamelConfiguration {
         LOG.info("Embedded Alvaria simulator on {}: conversations at {}/ (JSON at /simulator/interactions;"
                  + " set ALVARIA_ORG_ID and friends to send to a real tenant, see README)",
                  simulator.baseUrl(), simulator.baseUrl());
+        // the sample messages are for the simulator's conversations, never for a real customer's
+        if (Boolean.parseBoolean(properties.resolveProperty("alvaria.samples.enabled").orElse("false"))) {
+            copySamples(Path.of(properties.resolveProperty("alvaria.samples.folder").orElseThrow()),
+                        Path.of(properties.resolveProperty("alvaria.file.inbox").orElseThrow()));
+        }
+    }
+
+    /** Each file of the folder into the inbox, under a hidden name first: the bridge never sees half a file. */
+    private static void copySamples(Path folder, Path inbox) throws IOException {
+        Files.createDirectories(inbox);
+        List<Path> samples;
+        try (Stream<Path> files = Files.list(folder)) {
+            samples = files.filter(file -> Files.isRegularFile(file) && !file.getFileName().toString().startsWith("."))
+                    .sorted().toList();
+        }
+        for (Path sample : samples) {
+            Path part = inbox.resolve("." + sample.getFileName() + ".part");
+            Files.copy(sample, part, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(part, inbox.resolve(sample.getFileName()), StandardCopyOption.REPLACE_EXISTING,
+                       StandardCopyOption.ATOMIC_MOVE);
+        }
+        LOG.info("Copied {} sample messages from {} into {}", samples.size(), folder, inbox);
     }
 }

@@ -1,11 +1,14 @@
 package io.github.camelalvaria.messaging.client;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.util.function.Suppliers;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -14,11 +17,15 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBu
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
+import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.http2.config.H2Config;
+import org.apache.hc.core5.net.NamedEndpoint;
 import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.reactor.ssl.TransportSecurityLayer;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -54,13 +61,15 @@ public record HttpClientSettings(
         ClientTlsStrategyBuilder tls = ClientTlsStrategyBuilder.create()
                 .setHostVerificationPolicy(HostnameVerificationPolicy.BOTH)
                 .setHostnameVerifier(new DefaultHostnameVerifier());
+        TlsStrategy tlsStrategy;
         if (sslContextParameters != null) {
-            tls.setSslContext(sslContextParameters.createSSLContext(camelContext));
+            // the user's key and trust stores are read now: a mistake in them fails the start, not the first call
+            tlsStrategy = tls.setSslContext(sslContextParameters.createSSLContext(camelContext)).buildAsync();
         } else {
-            tls.useSystemProperties();
+            tlsStrategy = new DeferredTlsStrategy(Suppliers.memorize(() -> tls.useSystemProperties().buildAsync()));
         }
         var connections = PoolingAsyncClientConnectionManagerBuilder.create()
-                .setTlsStrategy(tls.buildAsync())
+                .setTlsStrategy(tlsStrategy)
                 .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(connectTimeout))
@@ -82,5 +91,26 @@ public record HttpClientSettings(
                         .build();
         client.start();
         return client;
+    }
+
+    /**
+     * The JVM's default TLS, set up when the first https connection is opened: loading the default trust store takes
+     * a quarter of a second of a cold start, which a client of an http:// address (the simulator) never needs.
+     */
+    private record DeferredTlsStrategy(Supplier<TlsStrategy> strategy) implements TlsStrategy {
+
+        @Override
+        public void upgrade(TransportSecurityLayer sessionLayer, NamedEndpoint endpoint, Object attachment,
+                            Timeout handshakeTimeout, FutureCallback<TransportSecurityLayer> callback) {
+            strategy.get().upgrade(sessionLayer, endpoint, attachment, handshakeTimeout, callback);
+        }
+
+        @Override
+        @Deprecated
+        public boolean upgrade(TransportSecurityLayer sessionLayer, HttpHost host, SocketAddress localAddress,
+                               SocketAddress remoteAddress, Object attachment, Timeout handshakeTimeout) {
+            return strategy.get().upgrade(sessionLayer, host, localAddress, remoteAddress, attachment,
+                                          handshakeTimeout);
+        }
     }
 }

@@ -21,8 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The chat-to-file route of the app: a customer message injected into the simulator lands in a file and a mail. */
-@CamelMainTest(mainClass = AlvariaMessagingApplication.class,
-               propertyPlaceholderLocations = AlvariaMessagingApplication.PROPERTIES,
+@CamelMainTest(propertyPlaceholderLocations = AlvariaMessagingApplication.PROPERTIES,
                properties = {
                        "alvaria.simulator.port=0",
                        "alvaria.samples.enabled=false",

@@ -254,7 +254,7 @@ class EmailToChatTest {
 
     /** The app with its own configuration, only the email bridge's routes, pointed at GreenMail and the simulator. */
     private void startBridge(Map<String, String> overrides) throws Exception {
-        app = new Main(AlvariaMessagingApplication.class);
+        app = new Main();
         app.setPropertyPlaceholderLocations(AlvariaMessagingApplication.PROPERTIES);
         SimulatorSettings tenant = simulator.settings();
         Map<String, String> properties = new LinkedHashMap<>(Map.ofEntries(

@@ -25,8 +25,7 @@ import static org.awaitility.Awaitility.await;
  * file is sent once, never again, and the bridge stops with an ERROR saying what to fix. The YAML bridge has the
  * broken {@code .done}, its Java DSL twin the broken {@code .failed}.
  */
-@CamelMainTest(mainClass = AlvariaMessagingApplication.class,
-               propertyPlaceholderLocations = AlvariaMessagingApplication.PROPERTIES,
+@CamelMainTest(propertyPlaceholderLocations = AlvariaMessagingApplication.PROPERTIES,
                properties = {
                        "alvaria.simulator.port=0",
                        "alvaria.samples.enabled=false",

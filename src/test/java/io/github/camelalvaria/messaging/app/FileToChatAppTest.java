@@ -30,8 +30,7 @@ import static org.awaitility.Awaitility.await;
  * The app as the run command starts it: camel-main with the root application.properties, routes/ and this package's
  * configuration, the embedded simulator as the target; only the folders and the simulator's port are moved.
  */
-@CamelMainTest(mainClass = AlvariaMessagingApplication.class,
-               propertyPlaceholderLocations = AlvariaMessagingApplication.PROPERTIES,
+@CamelMainTest(propertyPlaceholderLocations = AlvariaMessagingApplication.PROPERTIES,
                properties = {
                        "alvaria.simulator.port=0",
                        "alvaria.file.inbox=target/app-test/inbox",
@@ -68,6 +67,13 @@ class FileToChatAppTest {
     @AfterEach
     void faultsOff() {
         simulator().setFaults(Faults.NONE);
+    }
+
+    @Test
+    void theBridgesThatAreOffCreateNoComponentOfTheirs() {
+        // switched off, the queue, Kafka, mail and events bridges cost the start nothing: no component, no client
+        assertThat(context.getComponentNames()).isNotEmpty()
+                .doesNotContain("jms", "kafka", "imap", "imaps", "smtp", "master");
     }
 
     @Test

@@ -197,7 +197,7 @@ class HealthAndMetricsAppTest {
         properties.put(component + "token-url", simulator.tokenUrl());
         properties.put(component + "api-key", API_KEY);
         properties.put(component + "client-secret", clientSecret);
-        app = new Main(AlvariaMessagingApplication.class);
+        app = new Main();
         app.setPropertyPlaceholderLocations(AlvariaMessagingApplication.PROPERTIES);
         app.setOverrideProperties(properties);
         app.start();

@@ -18,8 +18,7 @@ import static org.awaitility.Awaitility.await;
  * 1.5 s; inside the whole suite on the 2-core build machine it once took over 30 s, the default request timeout, so the
  * timeout is raised to keep it one attempt.
  */
-@CamelMainTest(mainClass = AlvariaMessagingApplication.class,
-               propertyPlaceholderLocations = AlvariaMessagingApplication.PROPERTIES,
+@CamelMainTest(propertyPlaceholderLocations = AlvariaMessagingApplication.PROPERTIES,
                properties = {
                        "alvaria.simulator.port=0",
                        "alvaria.samples.enabled=false",

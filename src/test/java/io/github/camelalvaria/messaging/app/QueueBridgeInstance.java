@@ -15,7 +15,7 @@ import org.apache.camel.main.Main;
  */
 final class QueueBridgeInstance implements AutoCloseable {
 
-    private final Main main = new Main(AlvariaMessagingApplication.class);
+    private final Main main = new Main();
 
     QueueBridgeInstance(String name, String brokerUrl, AlvariaSimulator simulator, Map<String, String> overrides) {
         SimulatorSettings tenant = simulator.settings();
