@@ -40,13 +40,13 @@ public class AlvariaMessagingProducer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
-        int attempt = attempt(exchange);
+        Attempt attempt = Attempt.of(exchange);
         long started = System.nanoTime();
         try {
             endpoint.getClient().send(call).whenComplete((status, failure) -> {
                 try {
-                    complete(exchange, call, status, failure);
-                    report(() -> endpoint.getMetrics().sent(call.operation().name(), attempt,
+                    complete(exchange, call, attempt, status, failure);
+                    report(() -> endpoint.getMetrics().sent(call.operation().name(), attempt.number(),
                                                             System.nanoTime() - started, failure));
                 } finally {
                     callback.done(false);
@@ -63,26 +63,44 @@ public class AlvariaMessagingProducer extends DefaultAsyncProducer {
 
     /**
      * This send's attempt: Camel's redeliveries of it plus one. Camel's counter runs on over the whole exchange (it
-     * is not reset when a step succeeds), so it is counted from where it stood at this step's first send.
+     * is not reset when a step succeeds), so it is counted from where it stood at this step's first send, which a
+     * failed send keeps on the exchange for its redeliveries (a send that succeeds, the most, touches no property but
+     * the documented one).
+     *
+     * @param number             the attempt, 1 for the first send
+     * @param redeliveriesBefore Camel's counter at this step's first send
+     * @param redelivered        whether this is a redelivery, whose first send is on the exchange already
+     * @param kept               whether the exchange holds a first send's counter, this step's or an earlier one's
      */
-    private static int attempt(Exchange exchange) {
-        int redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
-        Integer before = exchange.getProperty(REDELIVERIES_BEFORE_FIRST_ATTEMPT, Integer.class);
-        // no earlier send, or it succeeded, or its redeliveries are over: this is a new step's first send
-        if (before == null || before > redeliveries || exchange.getExchangeExtension().isRedeliveryExhausted()) {
-            before = redeliveries;
-            exchange.setProperty(REDELIVERIES_BEFORE_FIRST_ATTEMPT, before);
+    private record Attempt(int number, int redeliveriesBefore, boolean redelivered, boolean kept) {
+
+        static Attempt of(Exchange exchange) {
+            int redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+            Integer before = exchange.getProperty(REDELIVERIES_BEFORE_FIRST_ATTEMPT, Integer.class);
+            // none kept, or kept by an earlier step that succeeded or whose redeliveries are over: a first send
+            boolean redelivered = before != null && before <= redeliveries
+                                  && !exchange.getExchangeExtension().isRedeliveryExhausted();
+            int first = redelivered ? before : redeliveries;
+            Attempt attempt = new Attempt(redeliveries - first + 1, first, redelivered, before != null);
+            exchange.setProperty(AlvariaMessagingConstants.ATTEMPTS_PROPERTY, attempt.number());
+            return attempt;
         }
-        int attempt = redeliveries - before + 1;
-        exchange.setProperty(AlvariaMessagingConstants.ATTEMPTS_PROPERTY, attempt);
-        return attempt;
+
+        /** What the exchange keeps for the next send: the first send's counter after a failure, nothing after a 2xx. */
+        void keep(Exchange exchange, boolean failed) {
+            if (failed && !redelivered) {
+                exchange.setProperty(REDELIVERIES_BEFORE_FIRST_ATTEMPT, redeliveriesBefore);
+            } else if (!failed && kept) {
+                exchange.removeProperty(REDELIVERIES_BEFORE_FIRST_ATTEMPT);
+            }
+        }
     }
 
     /** Puts the outcome on the exchange; whatever goes wrong doing so, the exchange ends up failed, never silent. */
-    private void complete(Exchange exchange, MessagingCall call, Integer status, Throwable failure) {
+    private void complete(Exchange exchange, MessagingCall call, Attempt attempt, Integer status, Throwable failure) {
         try {
+            attempt.keep(exchange, failure != null);
             if (failure == null) {
-                exchange.removeProperty(REDELIVERIES_BEFORE_FIRST_ATTEMPT);
                 answered(exchange.getMessage(), status);
             } else {
                 failed(exchange, call, failure);

@@ -198,6 +198,7 @@ public final class RateLimitGate {
     }
 
     void left(Throwable failure, long maxClosureNanos) {
+        boolean waiting;
         synchronized (this) {
             inFlight--;
             if (failure instanceof AlvariaMessagingException answer && closes(answer)) {
@@ -216,8 +217,12 @@ public final class RateLimitGate {
                     concurrencyLimit = Math.min(limits.maxConcurrency(), concurrencyLimit + 1 / concurrencyLimit);
                 }
             }
+            waiting = !waiters.isEmpty();
         }
-        pump();
+        // with nobody waiting there is nothing to let through: the next enter sees whether the gate is open
+        if (waiting) {
+            pump();
+        }
     }
 
     private static boolean closes(AlvariaMessagingException answer) {
