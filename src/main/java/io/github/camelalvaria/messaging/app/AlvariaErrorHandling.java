@@ -3,6 +3,8 @@ package io.github.camelalvaria.messaging.app;
 import io.github.camelalvaria.messaging.AlvariaRetryableException;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.OnExceptionDefinition;
+import org.apache.camel.model.RouteConfigurationDefinition;
 
 /**
  * The route configuration {@value #ID} every bridge uses, and any route can by naming it
@@ -26,31 +28,31 @@ public class AlvariaErrorHandling extends RouteConfigurationBuilder {
     public void configuration() {
         DeadLetterHeaders deadLetterHeaders
                 = new DeadLetterHeaders(getContext().resolvePropertyPlaceholders("{{alvaria.dead-letter.default-uri}}"));
-        routeConfiguration(ID)
-                .onException(AlvariaRetryableException.class)
-                    .maximumRedeliveries("{{alvaria.redelivery.maximum-redeliveries}}")
-                    .redeliveryDelay("{{alvaria.redelivery.initial-delay}}")
-                    .useExponentialBackOff()
-                    .backOffMultiplier("{{alvaria.redelivery.multiplier}}")
-                    .maximumRedeliveryDelay("{{alvaria.redelivery.maximum-delay}}")
-                    // the wait is scheduled, not slept: a failed send completes on an HTTP I/O thread, which a
-                    // sleep would take from every other message for as long as the Retry-After (a transacted
-                    // exchange still waits on its own listener thread, as its transaction requires)
-                    .asyncDelayedRedelivery()
-                    .retryAttemptedLogLevel(LoggingLevel.WARN)
-                    .useOriginalMessage()
-                    .handled(true)
-                    .process(deadLetterHeaders)
-                    .to(DEAD_LETTER_COUNTER)
-                    .toD("${exchangeProperty." + DeadLetterHeaders.DEAD_LETTER_URI + "}")
-                .end()
-                // permanent failures, bad input, and anything unexpected on the way (an unreadable file, say)
-                .onException(Exception.class)
-                    .useOriginalMessage()
-                    .handled(true)
-                    .process(deadLetterHeaders)
-                    .to(DEAD_LETTER_COUNTER)
-                    .toD("${exchangeProperty." + DeadLetterHeaders.DEAD_LETTER_URI + "}")
-                .end();
+        // without metrics nothing reads the counter: camel-micrometer is then not even loaded
+        boolean counted = Boolean.parseBoolean(getContext().resolvePropertyPlaceholders("{{camel.metrics.enabled:false}}"));
+        RouteConfigurationDefinition configuration = routeConfiguration(ID);
+        deadLetter(configuration.onException(AlvariaRetryableException.class)
+                .maximumRedeliveries("{{alvaria.redelivery.maximum-redeliveries}}")
+                .redeliveryDelay("{{alvaria.redelivery.initial-delay}}")
+                .useExponentialBackOff()
+                .backOffMultiplier("{{alvaria.redelivery.multiplier}}")
+                .maximumRedeliveryDelay("{{alvaria.redelivery.maximum-delay}}")
+                // the wait is scheduled, not slept: a failed send completes on an HTTP I/O thread, which a sleep
+                // would take from every other message for as long as the Retry-After (a transacted exchange still
+                // waits on its own listener thread, as its transaction requires)
+                .asyncDelayedRedelivery()
+                .retryAttemptedLogLevel(LoggingLevel.WARN), deadLetterHeaders, counted);
+        // permanent failures, bad input, and anything unexpected on the way (an unreadable file, say)
+        deadLetter(configuration.onException(Exception.class), deadLetterHeaders, counted);
+    }
+
+    /** The original message, with the failure's headers, to the exchange's dead-letter endpoint. */
+    private static void deadLetter(OnExceptionDefinition onException, DeadLetterHeaders deadLetterHeaders,
+                                   boolean counted) {
+        onException.useOriginalMessage().handled(true).process(deadLetterHeaders);
+        if (counted) {
+            onException.to(DEAD_LETTER_COUNTER);
+        }
+        onException.toD("${exchangeProperty." + DeadLetterHeaders.DEAD_LETTER_URI + "}");
     }
 }
