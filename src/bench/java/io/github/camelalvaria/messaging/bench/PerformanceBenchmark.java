@@ -264,11 +264,12 @@ public final class PerformanceBenchmark {
                    ratioFigure(overRaw.get(window)));
         }
         // the raw client's lead over camel-http is the most any client on HttpClient can show on this machine, with
-        // the server on the same cores: the component is held to a share of that lead, not to a fixed multiple
-        double httpRatio = medianOf(overHttp.get(256));
-        double rawHttpRatio = medianOf(rawOverHttp);
-        target("camel-http lead >= 0.95 x the raw client's, 256 in flight", httpRatio / rawHttpRatio >= 0.95,
-               String.format("%.2f x / %.2f x = %.2f", httpRatio, rawHttpRatio, httpRatio / rawHttpRatio));
+        // the server on the same cores: the component is held to a share of that lead, not to a fixed multiple. The
+        // share is taken turn by turn, as every other ratio: in one turn, (component / http) / (raw / http) is the
+        // component's speed over the raw client's, camel-http's slice dividing out
+        List<Double> shares = overRaw.get(256);
+        target("camel-http lead >= 0.95 x the raw client's, 256 in flight", medianOf(shares) >= 0.95,
+               "share " + ratioFigure(shares).replace(" x (", " ("));
         table.add(String.format("| %-62s | %-34s | %s |", "alvaria-messaging / camel-http http: at 256 in flight",
                                 ratioFigure(overHttp.get(256)), "(reported)"));
         table.add(String.format("| %-62s | %-34s | %s |", "the raw client / camel-http http: at 256 in flight",
