@@ -1,6 +1,7 @@
 package io.github.camelalvaria.messaging.app;
 
 import io.github.camelalvaria.messaging.AlvariaRetryableException;
+import org.apache.camel.CamelContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.OnExceptionDefinition;
@@ -26,10 +27,11 @@ public class AlvariaErrorHandling extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        CamelContext context = getContext();
         DeadLetterHeaders deadLetterHeaders
-                = new DeadLetterHeaders(getContext().resolvePropertyPlaceholders("{{alvaria.dead-letter.default-uri}}"));
+                = new DeadLetterHeaders(context.resolvePropertyPlaceholders("{{alvaria.dead-letter.default-uri}}"));
         // without metrics nothing reads the counter: camel-micrometer is then not even loaded
-        boolean counted = Boolean.parseBoolean(getContext().resolvePropertyPlaceholders("{{camel.metrics.enabled:false}}"));
+        boolean counted = Boolean.parseBoolean(context.resolvePropertyPlaceholders("{{camel.metrics.enabled:false}}"));
         RouteConfigurationDefinition configuration = routeConfiguration(ID);
         deadLetter(configuration.onException(AlvariaRetryableException.class)
                 .maximumRedeliveries("{{alvaria.redelivery.maximum-redeliveries}}")
