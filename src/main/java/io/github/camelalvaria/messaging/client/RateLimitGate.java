@@ -217,13 +217,9 @@ public final class RateLimitGate {
                     concurrencyLimit = Math.min(limits.maxConcurrency(), concurrencyLimit + 1 / concurrencyLimit);
                 }
             }
-            if (closed) {
-                // the gate opens when its time is up, whether or not a send waits: its pace is measured from then
-                openIfDue(System.nanoTime());
-            }
             waiting = !waiters.isEmpty();
         }
-        // with nobody waiting there is nothing to let through
+        // with nobody waiting there is nothing to let through: the next enter sees whether the gate is open
         if (waiting) {
             pump();
         }
