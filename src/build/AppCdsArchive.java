@@ -31,7 +31,6 @@ public final class AppCdsArchive {
         Files.createDirectories(scratch);
         List<String> command = new ArrayList<>(List.of(
                 java.toString(), "-XX:ArchiveClassesAtExit=" + archive,
-                "-Dlog4j2.configurationFile=log4j2.xml",
                 // nothing of the run outside the scratch folder, no fixed port
                 "-Dalvaria.simulator.port=0", "-Dcamel.management.port=0",
                 "-Dalvaria.file.inbox=" + scratch.resolve("inbox"),

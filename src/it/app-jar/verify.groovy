@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit
 
 // The operator's way: `java -jar camel-alvaria-messaging-<v>-app.jar` in a folder with application.properties,
 // routes/ and samples/ (copied from the checkout), nothing else. The embedded simulator (on a free port) receives the
-// three samples, in the jar's own log4j2.xml format; SIGTERM stops the app cleanly.
+// three samples, in the format of the jar's own simplelogger.properties; SIGTERM stops the app cleanly.
 def root = new File(basedir, '../../..').canonicalFile
 def jar = new File(root, 'target/app').listFiles().find { it.name.endsWith('-app.jar') }
 assert jar : 'no target/app/*-app.jar'
@@ -25,7 +25,7 @@ def java = new File(System.getProperty('java.home'), 'bin/java').path
 def process = new ProcessBuilder(java, '-Xmx256m', '-Dalvaria.simulator.port=0', '-Dalvaria.management.enabled=false',
                                  '-jar', jar.path)
         .directory(work).redirectErrorStream(true).redirectOutput(log).start()
-def delivered = { log.readLines().findAll { it =~ /^\d\d:\d\d:\d\d\.\d{3} INFO  delivered - Delivered / } }
+def delivered = { log.readLines().findAll { it =~ /^\d\d:\d\d:\d\d\.\d{3} INFO delivered - Delivered / } }
 try {
     def deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90)
     while (delivered().size() < 3 && process.isAlive() && System.nanoTime() < deadline) {

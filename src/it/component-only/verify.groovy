@@ -11,14 +11,14 @@ def files = artifacts.collect { a ->
 def mib = files.sum { it.length() } / (1024 * 1024)
 println String.format('component-only: %d jars, %.1f MiB on the runtime class path', artifacts.size(), mib)
 assert artifacts.size() <= 40 : "${artifacts.size()} jars: ${artifacts*.artifact}"
-assert !artifacts.any { it.group == 'org.apache.logging.log4j' || it.artifact in ['camel-main', 'camel-yaml-dsl', 'camel-core'] }
+assert !artifacts.any { it.group == 'org.apache.logging.log4j' || it.artifact in ['slf4j-simple', 'camel-main', 'camel-yaml-dsl', 'camel-core'] }
 
 def version = artifacts.find { it.artifact == 'camel-alvaria-messaging' }.version
 def jar = new ZipFile(new File(localRepositoryPath,
         "io/github/camelalvaria/camel-alvaria-messaging/${version}/camel-alvaria-messaging-${version}.jar"))
 def names = jar.entries().collect { it.name }
 assert !names.any { it.startsWith('io/github/camelalvaria/messaging/app/') || it.startsWith('io/github/camelalvaria/messaging/simulator/') }
-assert !names.any { it ==~ /(log4j2?|logback)(-test)?\.(xml|properties)/ } : 'a logging configuration in the component jar'
+assert !names.any { it ==~ /(log4j2?|logback)(-test)?\.(xml|properties)|simplelogger\.properties/ } : 'a logging configuration in the component jar'
 def index = jar.getInputStream(jar.getEntry('META-INF/jandex.idx')).bytes
 def indexText = new String(index, 'ISO-8859-1')
 ['AlvariaSimulator', 'AlvariaMessagingApplication', 'FileToChatJavaRoute'].each {

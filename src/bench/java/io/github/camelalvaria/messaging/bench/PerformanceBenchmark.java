@@ -589,7 +589,7 @@ public final class PerformanceBenchmark {
     /** A start-up command: the launcher, the app's settings for a run in {@code work}, then how to start it. */
     private static List<String> appCommand(List<String> launcher, Path work, List<String> start) {
         List<String> command = new ArrayList<>(launcher);
-        command.addAll(List.of("-Dlog4j2.configurationFile=log4j2.xml", "-Dalvaria.simulator.port=0",
+        command.addAll(List.of("-Dalvaria.simulator.port=0",
                                "-Dcamel.management.port=0", "-Dalvaria.file.inbox=" + work.resolve("inbox"),
                                "-Dalvaria.dead-letter.default-uri=file:" + work.resolve("dead-letter"),
                                "-Dalvaria.cluster.file.root=" + work.resolve("cluster")));
@@ -672,7 +672,9 @@ public final class PerformanceBenchmark {
         var options = new OptionsBuilder().include(MessageAllocation.class.getName())
                 .forks(1).warmupIterations(5).warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
                 .measurementIterations(5).measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
-                .addProfiler("gc").jvmArgs("-Xmx512m").build();
+                .addProfiler("gc")
+                // the fork's logging binding is this JVM's: its class path has two (pom.xml, profile bench)
+                .jvmArgs("-Xmx512m", "-Dslf4j.provider=" + System.getProperty("slf4j.provider")).build();
         Map<String, Double> bytesPerMessage = new LinkedHashMap<>();
         for (RunResult result : new Runner(options).run()) {
             String benchmark = result.getParams().getBenchmark();

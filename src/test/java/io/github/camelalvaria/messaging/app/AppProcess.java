@@ -22,14 +22,20 @@ import io.github.camelalvaria.messaging.simulator.SimulatorSettings;
  * AlvariaMessagingApplication} in the repository root, so it reads the root {@code application.properties} and every
  * route in {@code routes/}. The tenant comes from the environment, as README tells operators to give it (secrets never
  * on the command line); other settings are JVM system properties, which override {@code application.properties}.
- * Logging is the app's root {@code log4j2.xml} with an overlay raising this project and Camel to DEBUG, as an operator
- * hunting a problem would; the console goes to a file, for the test to read and scan.
+ * Logging is the app's root {@code simplelogger.properties} (the root folder is on the class path, as {@code mvn
+ * exec:java} has it) with this project and Camel raised to DEBUG by system properties, as an operator hunting a
+ * problem would, and the Kafka consumer at INFO (the partitions each rebalance assigns, the offsets they resume from);
+ * the pins of camel-main's option printers at INFO are not named, so they hold. The console goes to a file, for the
+ * test to read and scan.
  */
 final class AppProcess implements AutoCloseable {
 
     private static final Path REPOSITORY = Path.of("").toAbsolutePath();
-    private static final String LOGGING = REPOSITORY.resolve("log4j2.xml") + ","
-            + REPOSITORY.resolve("src/test/resources/log4j2-debug-overlay.xml");
+    private static final List<String> LOGGING = List.of(
+            "-Dorg.slf4j.simpleLogger.log.org.apache.camel=debug",
+            "-Dorg.slf4j.simpleLogger.log.io.github.camelalvaria=debug",
+            "-Dorg.slf4j.simpleLogger.log.alvaria=debug",
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients.consumer=info");
 
     private static final Pattern CALL_LINE
             = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) DEBUG MessagingClient - .* in (\\d+) ms$",
@@ -56,7 +62,7 @@ final class AppProcess implements AutoCloseable {
         arguments.add("-XX:TieredStopAtLevel=1");
         arguments.add("-XX:+UseSerialGC");
         arguments.add("-Xmx256m");
-        arguments.add("-Dlog4j2.configurationFile=" + LOGGING);
+        arguments.addAll(LOGGING);
         properties.forEach((name, value) -> arguments.add("-D" + name + "=" + value));
         arguments.add("-cp");
         arguments.add(appClassPath());
@@ -84,8 +90,9 @@ final class AppProcess implements AutoCloseable {
     }
 
     /**
-     * The app's classes and runtime dependencies, as the build lists them (maven-dependency-plugin in pom.xml): none of
-     * the tests' classes, resources or libraries.
+     * The app's classes, the root folder and the runtime dependencies, as {@code mvn exec:java} has them (the
+     * dependencies as maven-dependency-plugin lists them in pom.xml): none of the tests' classes, resources or
+     * libraries.
      */
     private static String appClassPath() throws IOException {
         String classes = System.getProperty("alvaria.app.classes");
@@ -94,7 +101,8 @@ final class AppProcess implements AutoCloseable {
             throw new IllegalStateException("alvaria.app.classes and alvaria.app.dependencies are not set:"
                                             + " run this test with Maven (mvn verify -Dtest=...), which sets them");
         }
-        return classes + File.pathSeparator + Files.readString(Path.of(dependencies)).strip();
+        return classes + File.pathSeparator + REPOSITORY + File.pathSeparator
+               + Files.readString(Path.of(dependencies)).strip();
     }
 
     /** Java's argument file syntax: one argument a line, in quotes, a backslash escaped. */
