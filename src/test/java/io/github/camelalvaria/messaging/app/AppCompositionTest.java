@@ -45,7 +45,7 @@ class AppCompositionTest {
         Set<String> expected = found.stream().filter(type -> !Modifier.isAbstract(type.getModifiers()))
                 .map(Class::getName).collect(Collectors.toSet());
 
-        assertThat(expected).hasSize(5);
+        assertThat(expected).hasSize(6);
         assertThat(named).containsExactlyInAnyOrderElementsOf(expected);
     }
 }

@@ -157,6 +157,11 @@ final class AppProcess implements AutoCloseable {
         return exitCode(patience);
     }
 
+    /** Waits for the app to end by itself; returns its exit code. */
+    int awaitExit(Duration patience) throws InterruptedException {
+        return exitCode(patience);
+    }
+
     private int exitCode(Duration patience) throws InterruptedException {
         if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("the app did not exit within " + patience + "; its output: " + log);

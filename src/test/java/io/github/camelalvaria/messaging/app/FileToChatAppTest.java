@@ -72,9 +72,10 @@ class FileToChatAppTest {
     @Test
     void whatIsSwitchedOffCreatesNoComponentOfItsOwn() {
         // switched off, the queue, Kafka, mail and events bridges and the management server with its metrics cost
-        // the start nothing: no component, no client
+        // the start nothing: no component, no client, no Vert.x
         assertThat(context.getComponentNames()).contains("file", "alvaria-messaging")
                 .doesNotContain("jms", "kafka", "imap", "imaps", "smtp", "master", "micrometer", "platform-http");
+        assertThat(context.getRegistry().lookupByName(ManagementVertxConfiguration.BEAN)).as("a Vert.x").isNull();
     }
 
     @Test

@@ -18,8 +18,10 @@ import io.github.camelalvaria.messaging.simulator.AlvariaSimulator;
 import io.github.camelalvaria.messaging.simulator.Faults;
 import io.github.camelalvaria.messaging.simulator.SessionRecord;
 import io.github.camelalvaria.messaging.simulator.SimulatorSettings;
+import io.vertx.core.Vertx;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.main.Main;
 import org.apache.camel.util.FileUtil;
 import org.junit.jupiter.api.AfterEach;
@@ -105,6 +107,23 @@ class HealthAndMetricsAppTest {
         assertNoSecret(health.body());
         assertThat(get("/observe/health/live").statusCode()).isEqualTo(200);
         assertThat(simulator.sessions()).isEmpty();
+    }
+
+    @Test
+    void theServerRunsOnTheVertxTheAppMadeBesideItsStartWhichClosesWithTheApp() throws Exception {
+        simulator = AlvariaSimulator.start(settings(CLIENT_SECRET));
+        startApp(CLIENT_SECRET);
+        Vertx vertx = app.getCamelContext().getRegistry()
+                .lookupByNameAndType(ManagementVertxConfiguration.BEAN, Vertx.class);
+        VertxPlatformHttpServer server = app.getCamelContext().hasService(VertxPlatformHttpServer.class);
+        assertThat(server.getVertx()).isSameAs(vertx);
+        assertThat(get("/observe/health/live").statusCode()).isEqualTo(200);
+
+        app.stop();
+        app = null;
+
+        // Camel closes only a Vert.x of its own making: this one the app closes once the server has stopped
+        await().atMost(Duration.ofSeconds(15)).until(() -> vertx.nettyEventLoopGroup().isTerminated());
     }
 
     @Test
