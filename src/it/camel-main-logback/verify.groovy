@@ -14,8 +14,8 @@ def app = artifacts.findAll { a ->
     a.group == 'org.apache.logging.log4j' || a.group.startsWith('org.apache.artemis') || a.group.startsWith('io.vertx') ||
     a.group.startsWith('io.netty') || a.group.startsWith('org.springframework') || a.group == 'io.prometheus' ||
     a.artifact in ['camel-mail', 'camel-jms', 'camel-kamelet', 'camel-platform-http-main', 'camel-platform-http-vertx',
-                   'camel-micrometer-prometheus', 'camel-kafka', 'commons-collections', 'micrometer-registry-prometheus',
-                   'slf4j-simple']
+                   'camel-micrometer-prometheus', 'camel-kafka', 'commons-collections',
+                   'micrometer-registry-prometheus', 'slf4j-simple']
 }
 assert app.isEmpty() : "the app's dependencies reached a user's project: ${app}"
 ['org.apache.camel', 'io.micrometer', 'org.apache.httpcomponents.client5', 'org.slf4j'].each { group ->
