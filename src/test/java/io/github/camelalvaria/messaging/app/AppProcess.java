@@ -143,7 +143,7 @@ final class AppProcess implements AutoCloseable {
     /** {@code kill -9}: no shutdown hook, no graceful anything. Returns the exit code once it is gone. */
     int kill() throws InterruptedException {
         process.destroyForcibly();
-        return exitCode(Duration.ofSeconds(10));
+        return awaitExit(Duration.ofSeconds(10));
     }
 
     /** {@code kill -STOP}, then {@code kill -CONT} after {@code pause}: the JVM stands still, as in a long GC pause. */
@@ -154,15 +154,11 @@ final class AppProcess implements AutoCloseable {
     /** {@code kill} (SIGTERM): camel-main's shutdown hook stops the routes gracefully. */
     int terminate(Duration patience) throws InterruptedException {
         process.destroy();
-        return exitCode(patience);
+        return awaitExit(patience);
     }
 
-    /** Waits for the app to end by itself; returns its exit code. */
+    /** Waits for the app to end; returns its exit code. */
     int awaitExit(Duration patience) throws InterruptedException {
-        return exitCode(patience);
-    }
-
-    private int exitCode(Duration patience) throws InterruptedException {
         if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("the app did not exit within " + patience + "; its output: " + log);
         }
