@@ -322,8 +322,9 @@ public class AlvariaMessagingComponent extends DefaultComponent implements SSLCo
     }
 
     FailureMapper failureMapper(String retryableStatusCodes) {
-        return new FailureMapper(FailureMapper.parseStatusCodes(retryableStatusCodes),
-                                 objectMapper.readerFor(ErrorResponse.class));
+        // the error body's deserializer is built at the first error answer, not at the start of every endpoint
+        return new FailureMapper(FailureMapper.parseStatusCodes(retryableStatusCodes), objectMapper.reader()
+                .without(DeserializationFeature.EAGER_DESERIALIZER_FETCH).forType(ErrorResponse.class));
     }
 
     SSLContextParameters globalSslContextParameters() {

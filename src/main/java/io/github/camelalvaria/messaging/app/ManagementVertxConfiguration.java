@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.spi.resolver.ResolverProvider;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
@@ -26,6 +28,8 @@ public class ManagementVertxConfiguration implements CamelConfiguration {
     static final String BEAN = "alvariaManagementVertx";
     private static final Logger LOG = LoggerFactory.getLogger(ManagementVertxConfiguration.class);
     private static final long CLOSE_TIMEOUT_SECONDS = 10;
+    /** Probes and scrapes are a few small requests a second; Vert.x's default is two loops a core. */
+    private static final int EVENT_LOOPS = 1;
 
     @Override
     public void configure(CamelContext context) {
@@ -33,8 +37,14 @@ public class ManagementVertxConfiguration implements CamelConfiguration {
                                           .orElse("false"))) {
             return;
         }
+        // the server binds an address and resolves no name: the JDK's resolver, not Netty's DNS client, unless the
+        // operator chose
+        if (System.getProperty(ResolverProvider.DISABLE_DNS_RESOLVER_PROP_NAME) == null) {
+            System.setProperty(ResolverProvider.DISABLE_DNS_RESOLVER_PROP_NAME, "true");
+        }
         ExecutorService maker = context.getExecutorServiceManager().newSingleThreadExecutor(this, "ManagementVertx");
-        CompletableFuture<Vertx> vertx = CompletableFuture.supplyAsync(Vertx::vertx, maker);
+        CompletableFuture<Vertx> vertx = CompletableFuture.supplyAsync(
+                () -> Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS)), maker);
         context.getExecutorServiceManager().shutdown(maker); // once it has made the instance
         context.getRegistry().bind(BEAN, Vertx.class, vertx::join);
         // once the context has stopped its services, the server among them

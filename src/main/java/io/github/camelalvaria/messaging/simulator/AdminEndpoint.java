@@ -27,17 +27,11 @@ final class AdminEndpoint implements HttpHandler {
 
     private final AlvariaSimulator simulator;
     private final ObjectMapper mapper;
-    private final ObjectReader faultsReader;
-    private final ObjectReader rateLimitReader;
     private final Replies replies;
 
     AdminEndpoint(AlvariaSimulator simulator, ObjectMapper mapper, Replies replies) {
         this.simulator = simulator;
         this.mapper = mapper;
-        this.faultsReader = mapper.readerFor(Faults.class)
-                .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-        this.rateLimitReader = mapper.readerFor(RateLimit.class)
-                .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         this.replies = replies;
     }
 
@@ -205,7 +199,7 @@ final class AdminEndpoint implements HttpHandler {
         ObjectNode faults = mapper.valueToTree(Faults.NONE);
         faults.setAll((ObjectNode) readObject(body));
         try {
-            return faultsReader.readValue(faults);
+            return strictReader(Faults.class).readValue(faults);
         } catch (ValueInstantiationException outOfRange) {
             String reason = outOfRange.getCause() == null ? "invalid faults" : outOfRange.getCause().getMessage();
             throw Refusal.of(422, "body", "range", reason);
@@ -226,7 +220,7 @@ final class AdminEndpoint implements HttpHandler {
         ObjectNode limit = mapper.valueToTree(RateLimit.OFF);
         limit.setAll((ObjectNode) readObject(body));
         try {
-            return rateLimitReader.readValue(limit);
+            return strictReader(RateLimit.class).readValue(limit);
         } catch (ValueInstantiationException outOfRange) {
             String reason = outOfRange.getCause() == null ? "invalid rate limit" : outOfRange.getCause().getMessage();
             throw Refusal.of(422, "body", "range", reason);
@@ -258,6 +252,12 @@ final class AdminEndpoint implements HttpHandler {
             throw Refusal.of(400, "body", "missing", field + " is required, a non-blank string");
         }
         return value.textValue();
+    }
+
+    /** Made for each request rather than at the start: the simulator's start is the app's, and few PUTs come. */
+    private ObjectReader strictReader(Class<?> type) {
+        return mapper.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                                           DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     }
 
     private static void requireMethod(String method, String allowed) {

@@ -117,6 +117,7 @@ class HealthAndMetricsAppTest {
                 .lookupByNameAndType(ManagementVertxConfiguration.BEAN, Vertx.class);
         VertxPlatformHttpServer server = app.getCamelContext().hasService(VertxPlatformHttpServer.class);
         assertThat(server.getVertx()).isSameAs(vertx);
+        assertThat(vertx.nettyEventLoopGroup()).as("event loops of the management server").hasSize(1);
         assertThat(get("/observe/health/live").statusCode()).isEqualTo(200);
 
         app.stop();
