@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.github.camelalvaria.messaging.simulator.AlvariaSimulator;
 import io.github.camelalvaria.messaging.simulator.SimulatorSettings;
@@ -31,11 +32,9 @@ import io.github.camelalvaria.messaging.simulator.SimulatorSettings;
 final class AppProcess implements AutoCloseable {
 
     private static final Path REPOSITORY = Path.of("").toAbsolutePath();
-    private static final List<String> LOGGING = List.of(
-            "-Dorg.slf4j.simpleLogger.log.org.apache.camel=debug",
-            "-Dorg.slf4j.simpleLogger.log.io.github.camelalvaria=debug",
-            "-Dorg.slf4j.simpleLogger.log.alvaria=debug",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients.consumer=info");
+    private static final List<String> LOGGING = Stream.of(
+            "org.apache.camel=debug", "io.github.camelalvaria=debug", "alvaria=debug",
+            "org.apache.kafka.clients.consumer=info").map(level -> "-Dorg.slf4j.simpleLogger.log." + level).toList();
 
     private static final Pattern CALL_LINE
             = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) DEBUG MessagingClient - .* in (\\d+) ms$",
