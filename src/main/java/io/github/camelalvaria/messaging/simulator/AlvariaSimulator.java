@@ -280,16 +280,16 @@ public final class AlvariaSimulator implements AutoCloseable {
     public SimulatorRecord record() {
         return new SimulatorRecord(record.interactions(), record.refusedCounts(), record.droppedCount(),
                 record.droppedAfterAcceptCount(),
-                tokens.issuedCount(), sessions.record());
+                tokens.issuedCount(), tokens.deadTokensRefusedCount(), sessions.record());
     }
 
     /**
      * Forgets the conversations (accepted and failed calls, customer messages) and counts (refused, dropped, tokens
-     * issued, the session counts); interactions, tokens, sessions and their pending events stay.
+     * issued and refused, the session counts); interactions, tokens, sessions and their pending events stay.
      */
     public void clearRecord() {
         record.clear();
-        tokens.resetIssuedCount();
+        tokens.resetCounts();
         sessions.clearCounts();
     }
 

@@ -14,6 +14,7 @@ import java.util.TreeMap;
  * @param droppedAfterAccept those of them whose message had been recorded as accepted: the ambiguous failures, after
  *                           which a client that sends again delivers the message twice
  * @param tokensIssued       access tokens the token endpoint issued
+ * @param deadTokensRefused  platform calls, messaging and streaming, answered 401 for an unknown or expired token
  * @param streaming          the live streaming sessions and the session counts
  */
 public record SimulatorRecord(
@@ -22,6 +23,7 @@ public record SimulatorRecord(
         long droppedConnections,
         long droppedAfterAccept,
         long tokensIssued,
+        long deadTokensRefused,
         StreamingRecord streaming) {
 
     public SimulatorRecord {

@@ -43,6 +43,7 @@ final class TokenEndpoint implements HttpHandler {
     private final SecureRandom secureRandom = new SecureRandom();
     private final ConcurrentMap<String, IssuedToken> tokens = new ConcurrentHashMap<>();
     private final LongAdder issued = new LongAdder();
+    private final LongAdder deadTokensRefused = new LongAdder();
 
     private record IssuedToken(long expiresAtNanos, Set<String> scopes) {
         boolean expired(long nowNanos) {
@@ -140,6 +141,7 @@ final class TokenEndpoint implements HttpHandler {
         }
         Set<String> scopes = scopesOf(authorization.substring(7).trim());
         if (scopes == null) {
+            deadTokensRefused.increment();
             throw Refusal.unauthorized("bearer token unknown or expired", true);
         }
         if (!scopes.contains(scope)) {
@@ -162,8 +164,13 @@ final class TokenEndpoint implements HttpHandler {
         return issued.sum();
     }
 
-    void resetIssuedCount() {
+    long deadTokensRefusedCount() {
+        return deadTokensRefused.sum();
+    }
+
+    void resetCounts() {
         issued.reset();
+        deadTokensRefused.reset();
     }
 
     private boolean clientAuthenticated(String authorization) {

@@ -84,8 +84,9 @@
  * <ul>
  * <li>{@code GET /simulator/interactions}: the {@link io.github.camelalvaria.messaging.simulator.SimulatorRecord}:
  * interactions with their conversations, refused messaging calls by status, dropped connections (and, as
- * {@code droppedAfterAccept}, those dropped after the message was recorded), tokens issued, and under
- * {@code streaming} the same as {@code GET /simulator/sessions}. A conversation
+ * {@code droppedAfterAccept}, those dropped after the message was recorded), tokens issued, platform calls refused
+ * 401 for an unknown or expired token ({@code deadTokensRefused}), and under {@code streaming} the same as
+ * {@code GET /simulator/sessions}. A conversation
  * ({@link io.github.camelalvaria.messaging.simulator.InteractionRecord}) is the {@code accepted} messages, the
  * {@code failed} calls whose body named the interaction (with their {@code status}, none for a dropped connection,
  * and {@code reason}) and the {@code customerMessages}; one {@code sequence} across the record orders them.</li>

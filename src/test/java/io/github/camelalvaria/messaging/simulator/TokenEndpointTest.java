@@ -1,15 +1,15 @@
 package io.github.camelalvaria.messaging.simulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 import static io.github.camelalvaria.messaging.simulator.SimulatorClient.DEMO_BODY_TEXT;
 import static io.github.camelalvaria.messaging.simulator.SimulatorClient.basic;
@@ -136,7 +136,7 @@ class TokenEndpointTest {
     }
 
     @Test
-    void expiringAllTokensAnswersTheirNextCall401() {
+    void expiringAllTokensAnswersTheirNextCall401AndTheRecordCountsEveryCallWithADeadToken() {
         SimulatorClient client = start(SimulatorSettings.DEMO);
         String token = client.token();
         String path = SimulatorClient.messagingPath("agent-1", "sendText");
@@ -145,7 +145,12 @@ class TokenEndpointTest {
         assertThat(client.admin("POST", "/simulator/tokens/expire", null).statusCode()).isEqualTo(204);
 
         assertThat(client.post(path, client.headers(token), DEMO_BODY_TEXT).statusCode()).isEqualTo(401);
+        assertThat(client.post(SimulatorClient.streamingPath("session"), client.streamingHeaders(token, null), "{}")
+                .statusCode()).isEqualTo(401);
         assertThat(client.post(path, client.headers(client.token()), DEMO_BODY_TEXT).statusCode()).isEqualTo(202);
+        JsonNode record = SimulatorClient.json(client.admin("GET", "/simulator/interactions", null));
+        assertThat(record.get("deadTokensRefused").asLong()).as("the messaging and the streaming call").isEqualTo(2);
+        assertThat(record.get("refused").get("401").asLong()).as("the messaging call alone").isEqualTo(1);
     }
 
     @Test
