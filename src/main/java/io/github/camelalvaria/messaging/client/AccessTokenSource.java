@@ -9,7 +9,7 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 public interface AccessTokenSource {
 
     /**
-     * A token that is valid now.
+     * A token that is valid now. The future may be one that other callers get too: read it, never complete it.
      *
      * @param http the caller's client, used when a token has to be fetched (so a proxy or TLS setting applies to it)
      */

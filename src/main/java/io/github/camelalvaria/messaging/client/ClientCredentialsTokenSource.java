@@ -81,7 +81,8 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
     private final AtomicLong failedFetches = new AtomicLong();
     private volatile Outcome lastOutcome;
 
-    private CurrentToken current;
+    // written under this; token() reads it without the lock while it is before its renewal time, the common case
+    private volatile CurrentToken current;
 
     /**
      * @param requestConfig timeouts of the token request (the response and pool-lease timeouts of the endpoint)
@@ -110,11 +111,15 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
      */
     @Override
     public CompletableFuture<String> token(CloseableHttpAsyncClient http) {
+        CurrentToken fresh = current;
+        if (fresh != null && clock.instant().isBefore(fresh.renewAt())) {
+            return fresh.served();
+        }
         CurrentToken valid;
         synchronized (this) {
             Instant now = clock.instant();
             if (current != null && now.isBefore(current.renewAt())) {
-                return CompletableFuture.completedFuture(current.value());
+                return current.served();
             }
             valid = current != null && now.isBefore(current.expiresAt()) ? current : null;
             if (valid != null) {
@@ -133,7 +138,7 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
                 failedFetches.incrementAndGet();
             }
         }));
-        return valid != null ? CompletableFuture.completedFuture(valid.value()) : renewal.thenApply(CurrentToken::value);
+        return valid != null ? valid.served() : renewal.thenApply(CurrentToken::value);
     }
 
     private static Instant min(Instant a, Instant b) {
@@ -211,14 +216,21 @@ public final class ClientCredentialsTokenSource implements AccessTokenSource {
         LOG.debug("Fetched an access token for client {} of {}, valid {} s", key.clientId(), key.orgId(),
                   lifetime.toSeconds());
         Instant expiresAt = requested.plus(lifetime);
-        return new CurrentToken(body.accessToken(), expiresAt.minus(margin), expiresAt);
+        return CurrentToken.of(body.accessToken(), expiresAt.minus(margin), expiresAt);
     }
 
-    /** A token, when to start renewing it, and when it is no longer valid. */
-    private record CurrentToken(String value, Instant renewAt, Instant expiresAt) {
+    /**
+     * A token, when to start renewing it, and when it is no longer valid; {@code served} is the token as the
+     * completed future every caller gets while it serves, made once rather than once a call.
+     */
+    private record CurrentToken(String value, Instant renewAt, Instant expiresAt, CompletableFuture<String> served) {
+
+        static CurrentToken of(String value, Instant renewAt, Instant expiresAt) {
+            return new CurrentToken(value, renewAt, expiresAt, CompletableFuture.completedFuture(value));
+        }
 
         CurrentToken renewingUntil(Instant nextRenewal) {
-            return new CurrentToken(value, nextRenewal, expiresAt);
+            return new CurrentToken(value, nextRenewal, expiresAt, served);
         }
 
         @Override
