@@ -162,9 +162,9 @@ public final class PerformanceBenchmark {
     /**
      * Each round gives every client {@code requests} messages in {@code slices} slices (at 256 in flight
      * {@link #SHARE_TURNS} times as many slices of the same size), taken in turns whose order rotates slice by
-     * slice. A ratio compares two clients' slices of the same turn, a second or less apart, and the
-     * target is the median of all of them: a stretch of CPU stolen by the host's other guests, or a GC of the server,
-     * then moves a few ratios instead of whole rounds.
+     * slice. A ratio compares two clients' slices of the same turn, a second or less apart, and the target is the
+     * median of all of them: a stretch of CPU stolen by the host's other guests, or a GC of the server, then moves a
+     * few ratios instead of whole rounds.
      */
     private void throughputAndLatency() throws Exception {
         Map<String, Map<Integer, List<Run>>> runs = new LinkedHashMap<>();

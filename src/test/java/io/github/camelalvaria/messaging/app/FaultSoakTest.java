@@ -265,16 +265,17 @@ class FaultSoakTest {
                 .getComponent("alvaria-messaging", AlvariaMessagingComponent.class);
         System.out.printf(Locale.ROOT, "Fault soak: sent %d (queue %d, files %d), delivered %d, dead-lettered %d"
                         + " (%d on purpose, %d beaten by faults), duplicates %d, delivered and dead-lettered %d,"
-                        + " ambiguous failures %d, faulted calls %.1f%% of %d, token expiries %d, 401s %d (messaging calls %d),"
-                        + " tokens issued %d, 410s %d, sessions created %d (re-created %d), events injected %d,"
+                        + " ambiguous failures %d, faulted calls %.1f%% of %d, token expiries %d,"
+                        + " 401s %d (messaging calls %d), tokens issued %d, 410s %d, sessions created %d"
+                        + " (re-created %d), events injected %d,"
                         + " delivered %d times, saved %d (%d files), acknowledged %d, acknowledged before saved %d,"
                         + " time %.1f s%n",
                 sent.size(), sent.stream().filter(Sent::viaQueue).count(),
                 sent.stream().filter(message -> !message.viaQueue()).count(), deliveries.size(), deadById.size(),
                 onPurpose, deadById.size() - onPurpose, duplicates, deliveredAndDead.size(), ambiguous,
                 100.0 * faulted / calls, calls, tokenExpiriesDone, record.deadTokensRefused(), record.refused(401),
-                record.tokensIssued(),
-                record.refused(410), simulator.sessionsCreated(), component.sessionRecreationCount(),
+                record.tokensIssued(), record.refused(410), simulator.sessionsCreated(),
+                component.sessionRecreationCount(),
                 injectedEvents.size(), eventDeliveries, saved.size(), saved.values().stream().mapToLong(Long::longValue).sum(),
                 acknowledged, Math.max(0, mostAcknowledgedOverSaved), took.toMillis() / 1000.0);
 
